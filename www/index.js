@@ -1,0 +1,28 @@
+// onnx-edge: ONNX inference in WebAssembly with onnxruntime-web's API. The package's only entry.
+//
+//   import { InferenceSession, Tensor } from 'onnx-edge';
+//   const session = await InferenceSession.create(bytesOrUrl, options);
+//   const out = await session.run({ X: new Tensor('float32', data, [n, 4]) });
+//   await session.release();
+
+export { init, opCoverage } from './init.js';
+export { InferenceSession } from './session.js';
+export { Tensor } from './tensor.js';
+export { ErrorCode, OnnxEdgeError, isOnnxEdgeError } from './errors.js';
+export { DATA_TYPES } from './dtypes.js';
+
+/** @typedef {import('./dtypes.js').DataType} DataType */
+/** @typedef {import('./dtypes.js').DataTypeMap} DataTypeMap */
+/** @typedef {import('./errors.js').ErrorCodeName} ErrorCodeName */
+/** @typedef {import('./init.js').WasmSource} WasmSource */
+/** @typedef {import('./init.js').OpCoverageEntry} OpCoverageEntry */
+/** @typedef {import('./session.js').SessionOptions} SessionOptions */
+/** @typedef {import('./session.js').ModelSource} ModelSource */
+/** @typedef {import('./session.js').ModelIdentity} ModelIdentity */
+/** @typedef {import('./session.js').ModelMetadata} ModelMetadata */
+/** @typedef {import('./session.js').ValueMetadata} ValueMetadata */
+/** @typedef {import('./session.js').FeedsType} FeedsType */
+/** @typedef {import('./session.js').FetchesType} FetchesType */
+/** @typedef {import('./session.js').RunOptions} RunOptions */
+/** @typedef {import('./session.js').ReturnType} ReturnType */
+/** @typedef {import('./session.js').TensorLike} TensorLike */
