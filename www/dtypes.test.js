@@ -83,7 +83,7 @@ describe('every dtype round-trips through the identity_all_dtypes fixture', asyn
           assert.ok(got, `output ${name} is missing`);
           assert.equal(got.type, want.type, `${name}: type`);
           assert.deepEqual([...got.dims], want.dims, `${name}: dims`);
-          const expected = [...buildFeeds(Tensor, { [name]: want })[name].data];
+          const expected = Array.from(buildFeeds(Tensor, { [name]: want })[name].data);
           assert.deepEqual([...got.data], expected, `${name}: values`);
           seen.add(want.type);
         }

@@ -6,7 +6,7 @@ import { argumentError, ErrorCode, OnnxEdgeError } from './errors.js';
 /**
  * Where bytes can come from. A string is an absolute URL, or else a file path in Node/Bun/Deno and a URL relative
  * to the page elsewhere.
- * @typedef {Uint8Array | ArrayBuffer | ArrayBufferView | URL | string | Response} Source
+ * @typedef {Uint8Array | ArrayBufferLike | ArrayBufferView | URL | string | Response} Source
  */
 
 /** @typedef {{ loaded: number, total?: number }} Progress */
