@@ -28,7 +28,8 @@ export async function readSource(source, options = {}) {
   const opened = await openSource(source, options);
   if (opened instanceof Uint8Array) {
     checkSize(opened.byteLength, options);
-    return opened === source || opened.buffer === bufferOf(source) ? opened.slice() : opened;
+    // A copy (not `slice()`, which on a Node Buffer is a view) when the bytes are the caller's memory.
+    return opened === source || opened.buffer === bufferOf(source) ? new Uint8Array(opened) : opened;
   }
   return readResponse(opened, options);
 }

@@ -71,12 +71,13 @@ describe('readSource', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  test('a Uint8Array is copied', async () => {
-    const mine = BYTES.slice();
-    const got = await readSource(mine);
-    assert.deepEqual(got, BYTES);
-    mine[0] = 255;
-    assert.equal(got[0], BYTES[0]);
+  test('a Uint8Array (or a Node Buffer) is copied', async () => {
+    for (const mine of [BYTES.slice(), Buffer.from(BYTES)]) {
+      const got = await readSource(mine);
+      assert.deepEqual([...got], [...BYTES]);
+      mine[0] = 255;
+      assert.equal(got[0], BYTES[0]);
+    }
   });
 
   test('an ArrayBuffer, a view into a larger buffer, and a DataView', async () => {
