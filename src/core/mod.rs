@@ -1,0 +1,8 @@
+//! The pure-Rust core: loading, planning and running ONNX models with tract. It never names
+//! wasm-bindgen, JavaScript or the network.
+pub mod engine;
+pub mod error;
+pub mod model;
+pub mod ops;
+pub mod session;
+pub mod tensor;

@@ -1,0 +1,68 @@
+//! What can be wrong with a model file, found while loading or planning it.
+use serde::Serialize;
+
+/// A model that cannot be loaded, planned or run. Each variant names what it found.
+#[derive(Debug, thiserror::Error, Serialize)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+#[non_exhaustive]
+pub enum ModelError {
+    /// The bytes are not a valid ONNX protobuf, or a node's attributes cannot be read.
+    #[error("cannot parse the model: {reason}")]
+    Parse {
+        /// What the decoder or the node builder reported.
+        reason: String,
+    },
+    /// An operator that this build does not implement.
+    #[error("operator {domain_shown}:{op_type} (node '{node}', opset {opset}) is not supported{}", hint.as_deref().map(|h| format!(": {h}")).unwrap_or_default())]
+    UnsupportedOp {
+        /// The ONNX op_type, e.g. `ZipMap`.
+        op_type: String,
+        /// The node's domain, empty for ai.onnx.
+        domain: String,
+        /// The domain as printed (`ai.onnx` for the empty domain).
+        #[serde(skip)]
+        domain_shown: String,
+        /// The node's name (or its first output when unnamed).
+        node: String,
+        /// The opset the model imports for that domain (0 when it imports none).
+        opset: i64,
+        /// What to do about it, when we know.
+        hint: Option<String>,
+    },
+    /// A tensor stored outside the model file; this build reads single files only.
+    #[error("tensor '{tensor}' is stored in external file '{location}'; save the model with its weights inside (onnx.save(..., save_as_external_data=False))")]
+    ExternalData {
+        /// The initializer's name.
+        tensor: String,
+        /// The external file it points to.
+        location: String,
+    },
+    /// Shapes or types could not be inferred or do not agree.
+    #[error("cannot infer shapes while {stage}: {reason}")]
+    Shape {
+        /// The step that failed: `analysing`, `typing`, `optimizing`, `planning`.
+        stage: String,
+        /// What tract reported.
+        reason: String,
+    },
+    /// The graph failed while computing (an op refused the values it got).
+    #[error("the model failed while running: {reason}")]
+    Run {
+        /// What tract reported.
+        reason: String,
+    },
+}
+
+impl ModelError {
+    /// Flattens a tract error chain into one line, outermost first.
+    pub(crate) fn chain(e: &tract_onnx::prelude::TractError) -> String {
+        e.chain()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>()
+            .join(": ")
+    }
+}

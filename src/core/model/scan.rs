@@ -1,0 +1,146 @@
+//! Checks on the protobuf before tract sees it: unsupported operators (with their domain and
+//! node, which tract's own error would not name), external data, and which inputs decide `If`s.
+use std::collections::{BTreeSet, HashMap};
+
+use tract_onnx::pb::{attribute_proto, tensor_proto, GraphProto, ModelProto, NodeProto};
+
+use super::{ModelError, ModelMetadata};
+use crate::core::ops;
+
+/// What the scan learned about a model that loads.
+#[derive(Debug, Default)]
+pub struct ScanReport {
+    /// Graph inputs whose values flow into an `If` condition.
+    pub if_deciders: BTreeSet<String>,
+    /// True when some `If` condition depends on a tensor's shape.
+    pub if_on_shapes: bool,
+    /// Number of nodes, subgraphs included.
+    pub node_count: usize,
+    /// Nodes that tract can only plan with concrete dims (recurrent ops).
+    pub needs_concrete_dims: Vec<String>,
+}
+
+/// Walks every graph and subgraph; fails on the first unsupported op or external tensor.
+pub fn scan(proto: &ModelProto, meta: &ModelMetadata) -> Result<ScanReport, ModelError> {
+    let graph = proto.graph.as_ref().ok_or_else(|| ModelError::Parse {
+        reason: "the model has no graph".to_owned(),
+    })?;
+    let mut report = ScanReport::default();
+    let mut producers: HashMap<&str, &NodeProto> = HashMap::new();
+    let mut ifs: Vec<&NodeProto> = Vec::new();
+    visit_graph(graph, meta, &mut report, &mut producers, &mut ifs)?;
+    let inputs: BTreeSet<&str> = graph.input.iter().map(|i| i.name.as_str()).collect();
+    for node in ifs {
+        if let Some(cond) = node.input.first() {
+            trace_condition(cond, &producers, &inputs, &mut report);
+        }
+    }
+    Ok(report)
+}
+
+fn visit_graph<'a>(
+    graph: &'a GraphProto,
+    meta: &ModelMetadata,
+    report: &mut ScanReport,
+    producers: &mut HashMap<&'a str, &'a NodeProto>,
+    ifs: &mut Vec<&'a NodeProto>,
+) -> Result<(), ModelError> {
+    for tensor in &graph.initializer {
+        if tensor.data_location == Some(tensor_proto::DataLocation::External as i32) {
+            let location = tensor
+                .external_data
+                .iter()
+                .find(|kv| kv.key == "location")
+                .map(|kv| kv.value.clone())
+                .unwrap_or_default();
+            return Err(ModelError::ExternalData {
+                tensor: tensor.name.clone(),
+                location,
+            });
+        }
+    }
+    let register = &crate::core::engine::onnx().op_register;
+    for node in &graph.node {
+        report.node_count += 1;
+        let domain = if node.domain == "ai.onnx" {
+            ""
+        } else {
+            node.domain.as_str()
+        };
+        if !ops::is_supported(register, domain, &node.op_type) {
+            let node_name = if node.name.is_empty() {
+                node.output.first().cloned().unwrap_or_default()
+            } else {
+                node.name.clone()
+            };
+            let domain_shown = if domain.is_empty() { "ai.onnx" } else { domain };
+            return Err(ModelError::UnsupportedOp {
+                op_type: node.op_type.clone(),
+                domain: domain.to_owned(),
+                domain_shown: domain_shown.to_owned(),
+                node: node_name,
+                opset: meta.opset(domain),
+                hint: ops::unsupported_hint(domain, &node.op_type).map(str::to_owned),
+            });
+        }
+        for output in &node.output {
+            producers.insert(output.as_str(), node);
+        }
+        // tract's recurrent ops resolve their batch dim once per plan: a plan built with a
+        // symbolic batch fails ("clashing resolution") when the batch changes between calls,
+        // and without an initial state the builder needs the batch as a number.
+        if domain.is_empty()
+            && ["LSTM", "GRU", "RNN", "Scan", "Loop"].contains(&node.op_type.as_str())
+        {
+            report
+                .needs_concrete_dims
+                .push(format!("{} '{}'", node.op_type, node.name));
+        }
+        if node.op_type == "If" && domain.is_empty() {
+            ifs.push(node);
+        }
+        for attr in &node.attribute {
+            match attribute_proto::AttributeType::try_from(attr.r#type) {
+                Ok(attribute_proto::AttributeType::Graph) => {
+                    if let Some(g) = &attr.g {
+                        visit_graph(g, meta, report, producers, ifs)?;
+                    }
+                }
+                Ok(attribute_proto::AttributeType::Graphs) => {
+                    for g in &attr.graphs {
+                        visit_graph(g, meta, report, producers, ifs)?;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Follows a condition back to the graph inputs it reads; `Shape`/`Size` mean it reads a shape.
+fn trace_condition(
+    name: &str,
+    producers: &HashMap<&str, &NodeProto>,
+    inputs: &BTreeSet<&str>,
+    report: &mut ScanReport,
+) {
+    let mut stack = vec![name.to_owned()];
+    let mut seen = BTreeSet::new();
+    while let Some(value) = stack.pop() {
+        if !seen.insert(value.clone()) {
+            continue;
+        }
+        if inputs.contains(value.as_str()) {
+            report.if_deciders.insert(value);
+            continue;
+        }
+        if let Some(node) = producers.get(value.as_str()) {
+            if node.op_type == "Shape" || node.op_type == "Size" {
+                report.if_on_shapes = true;
+                continue;
+            }
+            stack.extend(node.input.iter().filter(|i| !i.is_empty()).cloned());
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! ai.onnx.ml operators (classical ML: trees, linear models, preprocessing), each following the
+//! ONNX spec version named in its file and computing what onnxruntime computes.
+use tract_onnx::model::OnnxOpRegister;
+
+mod attrs;
+mod post_transform;
+mod tree;
+
+/// Registers our ai.onnx.ml operators, replacing tract's where ours are right or faster.
+pub fn register(reg: &mut OnnxOpRegister) {
+    tree::register(reg);
+}

@@ -1,0 +1,6 @@
+//! Tree ensembles: a flat evaluator and the ONNX ops built on it.
+mod ensemble;
+mod op;
+mod parse;
+
+pub use op::register;

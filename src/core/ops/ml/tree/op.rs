@@ -1,0 +1,562 @@
+//! TreeEnsembleClassifier and TreeEnsembleRegressor (ai.onnx.ml opsets 1-3) and TreeEnsemble
+//! (ai.onnx.ml opset 5), computed as onnxruntime 1.x computes them: the same aggregation, base
+//! values, binary-classifier special cases and post transforms.
+//!
+//! Replaces tract's TreeEnsembleClassifier, which refuses skl2onnx's binary models, builds an
+//! error value at every visited leaf and restarts each walk from the first node.
+use std::sync::Arc;
+
+use tract_onnx::model::ParsingContext;
+use tract_onnx::pb::NodeProto;
+use tract_onnx::prelude::*;
+use tract_onnx::tract_hir::internal::*;
+
+use super::ensemble::Ensemble;
+use super::parse;
+use crate::core::ops::ml::attrs::{floats_or_tensor, ints, strings};
+use crate::core::ops::ml::post_transform::{probit, PostTransform};
+
+/// How leaf values of one output combine across trees.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Aggregate {
+    /// Sum over trees.
+    Sum,
+    /// Sum divided by the number of trees.
+    Average,
+    /// Smallest leaf value.
+    Min,
+    /// Largest leaf value.
+    Max,
+}
+
+impl Aggregate {
+    fn parse(s: &str) -> TractResult<Aggregate> {
+        Ok(match s {
+            "SUM" => Aggregate::Sum,
+            "AVERAGE" => Aggregate::Average,
+            "MIN" => Aggregate::Min,
+            "MAX" => Aggregate::Max,
+            other => bail!("unknown aggregate_function '{other}'"),
+        })
+    }
+
+    fn from_code(code: i64) -> TractResult<Aggregate> {
+        Ok(match code {
+            0 => Aggregate::Average,
+            1 => Aggregate::Sum,
+            2 => Aggregate::Min,
+            3 => Aggregate::Max,
+            other => bail!("unknown aggregate_function {other}"),
+        })
+    }
+}
+
+/// Class labels of a classifier.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Labels {
+    /// `classlabels_int64s`.
+    Int(Vec<i64>),
+    /// `classlabels_strings`.
+    Str(Vec<String>),
+}
+
+impl Labels {
+    fn len(&self) -> usize {
+        match self {
+            Labels::Int(v) => v.len(),
+            Labels::Str(v) => v.len(),
+        }
+    }
+}
+
+/// Which of the three ops this is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Kind {
+    /// Outputs label [N] and probabilities [N, classes].
+    Classifier {
+        /// The labels.
+        labels: Labels,
+        /// Two classes and every weight on one class id (onnxruntime's `binary_case_`).
+        binary_case: bool,
+        /// No negative class weight (onnxruntime's `weights_are_all_positive_`).
+        all_positive: bool,
+    },
+    /// Outputs [N, targets] f32.
+    Regressor,
+    /// TreeEnsemble v5: outputs [N, targets] of the input's float type.
+    Ensemble,
+}
+
+/// The op: one flat ensemble plus how to finish the scores.
+#[derive(Clone, Debug)]
+pub struct TreeEnsembleOp {
+    ensemble: Arc<Ensemble>,
+    kind: Kind,
+    aggregate: Aggregate,
+    base_values: Vec<f64>,
+    post: PostTransform,
+}
+
+impl PartialEq for TreeEnsembleOp {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.ensemble, &other.ensemble) && self.kind == other.kind
+    }
+}
+impl Eq for TreeEnsembleOp {}
+
+/// Registers the three builders.
+pub fn register(reg: &mut tract_onnx::model::OnnxOpRegister) {
+    reg.insert("TreeEnsembleClassifier", build_classifier);
+    reg.insert("TreeEnsembleRegressor", build_regressor);
+    reg.insert("TreeEnsemble", build_v5);
+}
+
+type Built = TractResult<(Box<dyn InferenceOp>, Vec<String>)>;
+
+fn post_transform(node: &NodeProto) -> TractResult<PostTransform> {
+    PostTransform::parse(
+        &node
+            .get_attr_opt::<String>("post_transform")?
+            .unwrap_or_else(|| "NONE".into()),
+    )
+}
+
+fn build_classifier(ctx: &ParsingContext, node: &NodeProto) -> Built {
+    let ints_labels = ints(node, "classlabels_int64s")?;
+    let str_labels = strings(node, "classlabels_strings")?;
+    let labels = match (ints_labels.is_empty(), str_labels.is_empty()) {
+        (false, true) => Labels::Int(ints_labels),
+        (true, false) => Labels::Str(str_labels),
+        _ => bail!(
+            "{}: exactly one of classlabels_int64s and classlabels_strings must be set",
+            node.name
+        ),
+    };
+    ensure!(
+        labels.len() >= 2,
+        "{}: a classifier needs at least two classes",
+        node.name
+    );
+    let ensemble = parse::legacy(ctx, node, "class", labels.len())?;
+    let class_ids = ints(node, "class_ids")?;
+    let mut distinct = class_ids.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let all_positive = ensemble.weights.iter().all(|(_, w)| *w >= 0.0);
+    let binary_case = labels.len() == 2 && distinct.len() == 1;
+    let op = TreeEnsembleOp {
+        ensemble: Arc::new(ensemble),
+        kind: Kind::Classifier {
+            labels,
+            binary_case,
+            all_positive,
+        },
+        aggregate: Aggregate::Sum,
+        base_values: floats_or_tensor(ctx, node, "base_values")?.unwrap_or_default(),
+        post: post_transform(node)?,
+    };
+    Ok((Box::new(op), vec![]))
+}
+
+fn build_regressor(ctx: &ParsingContext, node: &NodeProto) -> Built {
+    let n_targets: i64 = node.get_attr_opt("n_targets")?.unwrap_or(1);
+    let n_targets = usize::try_from(n_targets).ok().filter(|n| *n >= 1);
+    let n_targets =
+        n_targets.ok_or_else(|| format_err!("{}: n_targets must be at least 1", node.name))?;
+    let ensemble = parse::legacy(ctx, node, "target", n_targets)?;
+    let aggregate = node
+        .get_attr_opt::<String>("aggregate_function")?
+        .unwrap_or_else(|| "SUM".into());
+    let op = TreeEnsembleOp {
+        ensemble: Arc::new(ensemble),
+        kind: Kind::Regressor,
+        aggregate: Aggregate::parse(&aggregate)?,
+        base_values: floats_or_tensor(ctx, node, "base_values")?.unwrap_or_default(),
+        post: post_transform(node)?,
+    };
+    Ok((Box::new(op), vec![]))
+}
+
+fn build_v5(ctx: &ParsingContext, node: &NodeProto) -> Built {
+    let n_targets: i64 = node.get_attr("n_targets")?;
+    let n_targets = usize::try_from(n_targets).ok().filter(|n| *n >= 1);
+    let n_targets =
+        n_targets.ok_or_else(|| format_err!("{}: n_targets must be at least 1", node.name))?;
+    let ensemble = parse::v5(ctx, node, n_targets)?;
+    let op = TreeEnsembleOp {
+        ensemble: Arc::new(ensemble),
+        kind: Kind::Ensemble,
+        aggregate: Aggregate::from_code(node.get_attr_opt("aggregate_function")?.unwrap_or(1))?,
+        base_values: vec![],
+        post: PostTransform::from_code(node.get_attr_opt("post_transform")?.unwrap_or(0))?,
+    };
+    Ok((Box::new(op), vec![]))
+}
+
+/// Per-output accumulators of one row, reused across rows.
+struct Scores {
+    value: Vec<f64>,
+    has: Vec<bool>,
+}
+
+impl TreeEnsembleOp {
+    fn n_outputs(&self) -> usize {
+        self.ensemble.n_outputs
+    }
+
+    /// Walks every tree for one row and aggregates the leaf weights.
+    fn accumulate(&self, row: &[f64], s: &mut Scores) {
+        s.value.iter_mut().for_each(|v| *v = 0.0);
+        s.has.iter_mut().for_each(|h| *h = false);
+        for root in &self.ensemble.roots {
+            let leaf = self.ensemble.leaf(*root, row);
+            for (target, w) in self.ensemble.leaf_weights(leaf) {
+                let (t, w) = (*target as usize, *w);
+                let (v, h) = (&mut s.value[t], &mut s.has[t]);
+                *v = match (self.aggregate, *h) {
+                    (Aggregate::Sum | Aggregate::Average, _) | (_, false) => {
+                        if matches!(self.aggregate, Aggregate::Sum | Aggregate::Average) {
+                            *v + w
+                        } else {
+                            w
+                        }
+                    }
+                    (Aggregate::Min, true) => v.min(w),
+                    (Aggregate::Max, true) => v.max(w),
+                };
+                *h = true;
+            }
+        }
+    }
+
+    /// Regressor and TreeEnsemble v5: aggregate, base values, post transform.
+    fn finish_regression(&self, s: &Scores, out: &mut [f32]) {
+        let n = self.n_outputs();
+        let n_trees = self.ensemble.roots.len().max(1) as f64;
+        let use_base = self.base_values.len() == n;
+        for t in 0..n {
+            let raw = match self.aggregate {
+                Aggregate::Sum => s.value[t],
+                Aggregate::Average => s.value[t] / n_trees,
+                Aggregate::Min | Aggregate::Max => {
+                    if s.has[t] {
+                        s.value[t]
+                    } else {
+                        0.0
+                    }
+                }
+            };
+            out[t] = (raw + if use_base { self.base_values[t] } else { 0.0 }) as f32;
+        }
+        if n == 1 {
+            if self.post == PostTransform::Probit {
+                out[0] = probit(out[0]);
+            }
+        } else {
+            self.post.apply(out);
+        }
+    }
+
+    /// Classifier: onnxruntime's TreeAggregatorClassifier::FinalizeScores and write_scores.
+    /// Returns the index into the labels, or the literal 0/1 onnxruntime writes when a
+    /// two-class model is not in its binary case.
+    fn finish_classification(&self, s: &mut Scores, out: &mut [f32]) -> LabelPick {
+        let Kind::Classifier {
+            binary_case,
+            all_positive,
+            ..
+        } = &self.kind
+        else {
+            return LabelPick::Index(0);
+        };
+        let base = &self.base_values;
+        let n = self.n_outputs();
+        if n > 2 {
+            for (k, b) in base.iter().enumerate().take(n) {
+                if s.has[k] {
+                    s.value[k] += b
+                } else {
+                    s.value[k] = *b;
+                    s.has[k] = true
+                }
+            }
+            let mut best: Option<usize> = None;
+            for k in 0..n {
+                if s.has[k] && best.is_none_or(|b| s.value[k] > s.value[b]) {
+                    best = Some(k);
+                }
+            }
+            for k in 0..n {
+                out[k] = if s.has[k] { s.value[k] as f32 } else { 0.0 };
+            }
+            self.post.apply(out);
+            return LabelPick::Index(best.unwrap_or(0));
+        }
+        let mut write_extra = -1;
+        let mut len = 2;
+        if base.len() == 2 {
+            if s.has[1] {
+                s.value[1] = base[1] + s.value[0];
+                s.value[0] = -s.value[1];
+            } else {
+                s.value[1] += base[1];
+                s.value[0] += base[0];
+            }
+        } else if base.len() == 1 {
+            s.value[0] += base[0];
+            if !s.has[1] {
+                len = 1;
+            }
+        } else if base.is_empty() {
+            write_extra = 3;
+            if !s.has[1] {
+                len = 1;
+            }
+        }
+        let pos = if len == 2 && s.has[1] {
+            s.value[1]
+        } else if s.has[0] {
+            s.value[0]
+        } else {
+            0.0
+        };
+        let pick = if *binary_case {
+            let (positive, extra) = if *all_positive {
+                (pos > 0.5, if pos > 0.5 { 0 } else { 1 })
+            } else {
+                (pos > 0.0, if pos > 0.0 { 2 } else { 3 })
+            };
+            write_extra = extra;
+            LabelPick::Index(usize::from(positive))
+        } else {
+            LabelPick::Literal(i64::from(pos > 0.0))
+        };
+        if len == 2 {
+            out[0] = if s.has[0] || base.len() == 2 {
+                s.value[0] as f32
+            } else {
+                0.0
+            };
+            out[1] = if s.has[1] || base.len() == 2 {
+                s.value[1] as f32
+            } else {
+                0.0
+            };
+            self.post.apply(&mut out[..2]);
+        } else {
+            let s0 = s.value[0] as f32;
+            if self.post == PostTransform::Probit {
+                out[0] = probit(s0);
+                out[1] = 0.0;
+            } else {
+                match write_extra {
+                    0 | 1 => {
+                        out[0] = 1.0 - s0;
+                        out[1] = s0;
+                    }
+                    2 | 3 if self.post == PostTransform::Logistic => {
+                        out[0] = crate::core::ops::ml::post_transform::logistic(-s0);
+                        out[1] = crate::core::ops::ml::post_transform::logistic(s0);
+                    }
+                    2 | 3 => {
+                        out[0] = -s0;
+                        out[1] = s0;
+                    }
+                    _ => {
+                        out[0] = s0;
+                        out[1] = 0.0;
+                    }
+                }
+            }
+        }
+        pick
+    }
+}
+
+enum LabelPick {
+    Index(usize),
+    Literal(i64),
+}
+
+impl Op for TreeEnsembleOp {
+    fn name(&self) -> StaticName {
+        match self.kind {
+            Kind::Classifier { .. } => "TreeEnsembleClassifier".into(),
+            Kind::Regressor => "TreeEnsembleRegressor".into(),
+            Kind::Ensemble => "TreeEnsemble".into(),
+        }
+    }
+
+    op_as_typed_op!();
+}
+
+impl EvalOp for TreeEnsembleOp {
+    op_out_of_plan!();
+
+    fn eval(&self, _ctx: &EvalContext, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
+        let input = &inputs[0];
+        ensure!(
+            input.rank() == 2,
+            "{} expects a [N, features] input, got {:?}",
+            self.name(),
+            input.shape()
+        );
+        let (rows, cols) = (input.shape()[0], input.shape()[1]);
+        let needed = self.ensemble.features_needed();
+        ensure!(
+            cols >= needed,
+            "{} reads feature {} but the input has {cols} columns",
+            self.name(),
+            needed.saturating_sub(1)
+        );
+        let x = input.cast_to::<f64>()?;
+        let x = x.try_as_plain_ram()?;
+        let x = x.as_slice::<f64>()?;
+        let n = self.n_outputs();
+        let mut scores = Scores {
+            value: vec![0.0; n],
+            has: vec![false; n],
+        };
+        let mut out = vec![0f32; rows * n];
+        match &self.kind {
+            Kind::Classifier { labels, .. } => {
+                let mut picks = Vec::with_capacity(rows);
+                for r in 0..rows {
+                    self.accumulate(&x[r * cols..(r + 1) * cols], &mut scores);
+                    picks.push(
+                        self.finish_classification(&mut scores, &mut out[r * n..(r + 1) * n]),
+                    );
+                }
+                let label: Tensor = match labels {
+                    Labels::Int(l) => {
+                        let v: Vec<i64> = picks
+                            .iter()
+                            .map(|p| match p {
+                                LabelPick::Index(i) => l[*i],
+                                LabelPick::Literal(v) => *v,
+                            })
+                            .collect();
+                        tensor1(&v)
+                    }
+                    Labels::Str(l) => {
+                        let v: Vec<String> = picks
+                            .iter()
+                            .map(|p| match p {
+                                LabelPick::Index(i) => l[*i].clone(),
+                                LabelPick::Literal(v) => v.to_string(),
+                            })
+                            .collect();
+                        tensor1(&v)
+                    }
+                };
+                let probabilities = Tensor::from_shape(&[rows, n], &out)?;
+                Ok(tvec!(label.into_tvalue(), probabilities.into_tvalue()))
+            }
+            Kind::Regressor | Kind::Ensemble => {
+                for r in 0..rows {
+                    self.accumulate(&x[r * cols..(r + 1) * cols], &mut scores);
+                    self.finish_regression(&scores, &mut out[r * n..(r + 1) * n]);
+                }
+                let y = Tensor::from_shape(&[rows, n], &out)?;
+                let y = if self.kind == Kind::Ensemble && input.datum_type() == f64::datum_type() {
+                    y.cast_to::<f64>()?.into_owned()
+                } else {
+                    y
+                };
+                Ok(tvec!(y.into_tvalue()))
+            }
+        }
+    }
+}
+
+impl TypedOp for TreeEnsembleOp {
+    fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
+        ensure!(
+            inputs[0].rank() == 2,
+            "{} expects a rank-2 input",
+            self.name()
+        );
+        let rows = inputs[0].shape[0].clone();
+        let n = self.n_outputs().to_dim();
+        Ok(match &self.kind {
+            Kind::Classifier { labels, .. } => {
+                let label_dt = if matches!(labels, Labels::Int(_)) {
+                    i64::datum_type()
+                } else {
+                    String::datum_type()
+                };
+                tvec!(label_dt.fact([rows.clone()]), f32::fact([rows, n]))
+            }
+            Kind::Regressor => tvec!(f32::fact([rows, n])),
+            Kind::Ensemble => {
+                let dt = if inputs[0].datum_type == f64::datum_type() {
+                    f64::datum_type()
+                } else {
+                    f32::datum_type()
+                };
+                tvec!(dt.fact([rows, n]))
+            }
+        })
+    }
+
+    as_op!();
+}
+
+impl InferenceRulesOp for TreeEnsembleOp {
+    fn rules<'r, 'p: 'r, 's: 'r>(
+        &'s self,
+        s: &mut Solver<'r>,
+        inputs: &'p [TensorProxy],
+        outputs: &'p [TensorProxy],
+    ) -> InferenceResult {
+        check_input_arity(inputs, 1)?;
+        check_output_arity(outputs, InferenceRulesOp::nboutputs(self)?)?;
+        s.equals(&inputs[0].rank, 2)?;
+        let n = self.n_outputs() as i64;
+        match &self.kind {
+            Kind::Classifier { labels, .. } => {
+                let label_dt = if matches!(labels, Labels::Int(_)) {
+                    i64::datum_type()
+                } else {
+                    String::datum_type()
+                };
+                s.equals(&outputs[0].datum_type, label_dt)?;
+                s.equals(&outputs[0].rank, 1)?;
+                s.equals(&outputs[0].shape[0], &inputs[0].shape[0])?;
+                s.equals(&outputs[1].datum_type, f32::datum_type())?;
+                s.equals(&outputs[1].rank, 2)?;
+                s.equals(&outputs[1].shape[0], &inputs[0].shape[0])?;
+                s.equals(&outputs[1].shape[1], n.to_dim())?;
+            }
+            Kind::Regressor | Kind::Ensemble => {
+                if self.kind == Kind::Regressor {
+                    s.equals(&outputs[0].datum_type, f32::datum_type())?;
+                } else {
+                    s.given(&inputs[0].datum_type, move |s, dt| {
+                        let dt = if dt == f64::datum_type() {
+                            dt
+                        } else {
+                            f32::datum_type()
+                        };
+                        s.equals(&outputs[0].datum_type, dt)
+                    })?;
+                }
+                s.equals(&outputs[0].rank, 2)?;
+                s.equals(&outputs[0].shape[0], &inputs[0].shape[0])?;
+                s.equals(&outputs[0].shape[1], n.to_dim())?;
+            }
+        }
+        Ok(())
+    }
+
+    fn nboutputs(&self) -> TractResult<usize> {
+        Ok(if matches!(self.kind, Kind::Classifier { .. }) {
+            2
+        } else {
+            1
+        })
+    }
+
+    as_op!();
+    to_typed!();
+}

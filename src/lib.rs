@@ -1,0 +1,31 @@
+//! # onnx-edge
+//!
+//! An ONNX inference core for WebAssembly and native code, built on tract-onnx: it loads real
+//! published models (with `If`, ai.onnx.ml and com.microsoft operators), checks inputs with
+//! typed errors, and runs them.
+//!
+//! ```no_run
+//! use onnx_edge::{HostTensor, LoadOptions, Session, TensorData};
+//! let bytes = std::fs::read("iris.onnx").unwrap();
+//! let mut session = Session::load(&bytes, LoadOptions::default()).unwrap();
+//! let x = HostTensor::new("X", vec![1, 4], TensorData::Float32(vec![5.1, 3.5, 1.4, 0.2])).unwrap();
+//! let outputs = session.run(vec![("X".into(), x)], None).unwrap();
+//! ```
+#![deny(missing_docs)]
+
+mod core;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use crate::core::error::{Error, Result, ERROR_CODES};
+pub use crate::core::model::{
+    Dim, LimitError, Limits, LoadOptions, ModelError, ModelMetadata, Opset, ValueInfo,
+};
+pub use crate::core::session::Session;
+pub use crate::core::tensor::{DType, HostTensor, InputError, TensorData};
+
+/// The op-coverage table of this build (ai.onnx, ai.onnx.ml, com.microsoft).
+pub fn op_coverage() -> Vec<crate::core::ops::Coverage> {
+    crate::core::ops::coverage(&crate::core::engine::onnx().op_register)
+}
+pub use crate::core::ops::Coverage;

@@ -1,0 +1,6 @@
+//! The one integration test binary (see STYLE.md): one module per area.
+mod native {
+    pub mod case_file;
+    pub mod errors;
+    pub mod fixtures;
+}
