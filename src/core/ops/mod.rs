@@ -5,6 +5,7 @@
 use tract_onnx::model::OnnxOpRegister;
 
 mod if_op;
+mod kernel;
 pub mod ml;
 
 pub use if_op::substitute_symbols;

@@ -3,10 +3,21 @@
 use tract_onnx::model::OnnxOpRegister;
 
 mod attrs;
+mod encoders;
+mod features;
+mod labels;
+mod linear;
 mod post_transform;
+mod preprocess;
+mod svm;
 mod tree;
 
 /// Registers our ai.onnx.ml operators, replacing tract's where ours are right or faster.
 pub fn register(reg: &mut OnnxOpRegister) {
     tree::register(reg);
+    linear::register(reg);
+    svm::register(reg);
+    preprocess::register(reg);
+    encoders::register(reg);
+    features::register(reg);
 }

@@ -13,7 +13,8 @@ use tract_onnx::tract_hir::internal::*;
 
 use super::ensemble::Ensemble;
 use super::parse;
-use crate::core::ops::ml::attrs::{floats_or_tensor, ints, strings};
+use crate::core::ops::ml::attrs::{floats_or_tensor, ints};
+use crate::core::ops::ml::labels::{Labels, Pick};
 use crate::core::ops::ml::post_transform::{probit, PostTransform};
 
 /// How leaf values of one output combine across trees.
@@ -48,24 +49,6 @@ impl Aggregate {
             3 => Aggregate::Max,
             other => bail!("unknown aggregate_function {other}"),
         })
-    }
-}
-
-/// Class labels of a classifier.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Labels {
-    /// `classlabels_int64s`.
-    Int(Vec<i64>),
-    /// `classlabels_strings`.
-    Str(Vec<String>),
-}
-
-impl Labels {
-    fn len(&self) -> usize {
-        match self {
-            Labels::Int(v) => v.len(),
-            Labels::Str(v) => v.len(),
-        }
     }
 }
 
@@ -122,16 +105,7 @@ fn post_transform(node: &NodeProto) -> TractResult<PostTransform> {
 }
 
 fn build_classifier(ctx: &ParsingContext, node: &NodeProto) -> Built {
-    let ints_labels = ints(node, "classlabels_int64s")?;
-    let str_labels = strings(node, "classlabels_strings")?;
-    let labels = match (ints_labels.is_empty(), str_labels.is_empty()) {
-        (false, true) => Labels::Int(ints_labels),
-        (true, false) => Labels::Str(str_labels),
-        _ => bail!(
-            "{}: exactly one of classlabels_int64s and classlabels_strings must be set",
-            node.name
-        ),
-    };
+    let labels = Labels::read(node, "classlabels_int64s", "classlabels_strings")?;
     ensure!(
         labels.len() >= 2,
         "{}: a classifier needs at least two classes",
@@ -260,14 +234,14 @@ impl TreeEnsembleOp {
     /// Classifier: onnxruntime's TreeAggregatorClassifier::FinalizeScores and write_scores.
     /// Returns the index into the labels, or the literal 0/1 onnxruntime writes when a
     /// two-class model is not in its binary case.
-    fn finish_classification(&self, s: &mut Scores, out: &mut [f32]) -> LabelPick {
+    fn finish_classification(&self, s: &mut Scores, out: &mut [f32]) -> Pick {
         let Kind::Classifier {
             binary_case,
             all_positive,
             ..
         } = &self.kind
         else {
-            return LabelPick::Index(0);
+            return Pick::Index(0);
         };
         let base = &self.base_values;
         let n = self.n_outputs();
@@ -290,7 +264,7 @@ impl TreeEnsembleOp {
                 out[k] = if s.has[k] { s.value[k] as f32 } else { 0.0 };
             }
             self.post.apply(out);
-            return LabelPick::Index(best.unwrap_or(0));
+            return Pick::Index(best.unwrap_or(0));
         }
         let mut write_extra = -1;
         let mut len = 2;
@@ -327,9 +301,9 @@ impl TreeEnsembleOp {
                 (pos > 0.0, if pos > 0.0 { 2 } else { 3 })
             };
             write_extra = extra;
-            LabelPick::Index(usize::from(positive))
+            Pick::Index(usize::from(positive))
         } else {
-            LabelPick::Literal(i64::from(pos > 0.0))
+            Pick::Literal(i64::from(pos > 0.0))
         };
         if len == 2 {
             out[0] = if s.has[0] || base.len() == 2 {
@@ -371,11 +345,6 @@ impl TreeEnsembleOp {
         }
         pick
     }
-}
-
-enum LabelPick {
-    Index(usize),
-    Literal(i64),
 }
 
 impl Op for TreeEnsembleOp {
@@ -427,28 +396,7 @@ impl EvalOp for TreeEnsembleOp {
                         self.finish_classification(&mut scores, &mut out[r * n..(r + 1) * n]),
                     );
                 }
-                let label: Tensor = match labels {
-                    Labels::Int(l) => {
-                        let v: Vec<i64> = picks
-                            .iter()
-                            .map(|p| match p {
-                                LabelPick::Index(i) => l[*i],
-                                LabelPick::Literal(v) => *v,
-                            })
-                            .collect();
-                        tensor1(&v)
-                    }
-                    Labels::Str(l) => {
-                        let v: Vec<String> = picks
-                            .iter()
-                            .map(|p| match p {
-                                LabelPick::Index(i) => l[*i].clone(),
-                                LabelPick::Literal(v) => v.to_string(),
-                            })
-                            .collect();
-                        tensor1(&v)
-                    }
-                };
+                let label = labels.pick(&picks)?;
                 let probabilities = Tensor::from_shape(&[rows, n], &out)?;
                 Ok(tvec!(label.into_tvalue(), probabilities.into_tvalue()))
             }
@@ -480,11 +428,7 @@ impl TypedOp for TreeEnsembleOp {
         let n = self.n_outputs().to_dim();
         Ok(match &self.kind {
             Kind::Classifier { labels, .. } => {
-                let label_dt = if matches!(labels, Labels::Int(_)) {
-                    i64::datum_type()
-                } else {
-                    String::datum_type()
-                };
+                let label_dt = labels.datum_type();
                 tvec!(label_dt.fact([rows.clone()]), f32::fact([rows, n]))
             }
             Kind::Regressor => tvec!(f32::fact([rows, n])),
@@ -515,11 +459,7 @@ impl InferenceRulesOp for TreeEnsembleOp {
         let n = self.n_outputs() as i64;
         match &self.kind {
             Kind::Classifier { labels, .. } => {
-                let label_dt = if matches!(labels, Labels::Int(_)) {
-                    i64::datum_type()
-                } else {
-                    String::datum_type()
-                };
+                let label_dt = labels.datum_type();
                 s.equals(&outputs[0].datum_type, label_dt)?;
                 s.equals(&outputs[0].rank, 1)?;
                 s.equals(&outputs[0].shape[0], &inputs[0].shape[0])?;

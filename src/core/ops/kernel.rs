@@ -1,0 +1,126 @@
+//! A small frame for our own operators: a [`Kernel`] states its output facts from its typed
+//! input facts and evaluates; [`KernelOp`] supplies tract's four op traits once for all of them.
+use std::fmt;
+
+use tract_onnx::prelude::*;
+use tract_onnx::tract_hir::internal::*;
+
+/// What an op of ours must say: its name, output facts and how to compute.
+pub trait Kernel: fmt::Debug + Clone + PartialEq + Send + Sync + 'static {
+    /// The ONNX op_type.
+    fn name(&self) -> &'static str;
+    /// Number of outputs.
+    fn outputs(&self) -> usize {
+        1
+    }
+    /// Output facts from the input facts (types and shapes, symbolic dims allowed).
+    fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>>;
+    /// Computes the outputs.
+    fn eval(&self, inputs: TVec<TValue>) -> TractResult<TVec<TValue>>;
+}
+
+/// Wraps a [`Kernel`] as a tract op usable both in inference and typed graphs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KernelOp<K: Kernel>(pub K);
+
+impl<K: Kernel> Eq for KernelOp<K> {}
+
+/// Boxes a kernel for an op builder's return value.
+pub fn boxed<K: Kernel>(k: K) -> TractResult<(Box<dyn InferenceOp>, Vec<String>)> {
+    Ok((Box::new(KernelOp(k)), vec![]))
+}
+
+impl<K: Kernel> Op for KernelOp<K> {
+    fn name(&self) -> StaticName {
+        self.0.name().into()
+    }
+
+    op_as_typed_op!();
+}
+
+impl<K: Kernel> EvalOp for KernelOp<K> {
+    op_out_of_plan!();
+
+    fn eval(&self, _ctx: &EvalContext, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
+        self.0.eval(inputs)
+    }
+}
+
+impl<K: Kernel> TypedOp for KernelOp<K> {
+    fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
+        self.0.output_facts(inputs)
+    }
+
+    as_op!();
+}
+
+impl<K: Kernel> InferenceOp for KernelOp<K> {
+    fn infer_facts(
+        &mut self,
+        inputs: TVec<&InferenceFact>,
+        outputs: TVec<&InferenceFact>,
+        observed: TVec<&InferenceFact>,
+    ) -> TractResult<(
+        TVec<InferenceFact>,
+        TVec<InferenceFact>,
+        TVec<InferenceFact>,
+    )> {
+        let typed: Option<Vec<TypedFact>> = inputs
+            .iter()
+            .map(|f| TypedFact::try_from(*f).ok())
+            .collect();
+        let outputs = match typed {
+            Some(typed) => {
+                let refs: Vec<&TypedFact> = typed.iter().collect();
+                self.0
+                    .output_facts(&refs)?
+                    .into_iter()
+                    .map(InferenceFact::from)
+                    .collect()
+            }
+            None => outputs.into_iter().cloned().collect(),
+        };
+        Ok((
+            inputs.into_iter().cloned().collect(),
+            outputs,
+            observed.into_iter().cloned().collect(),
+        ))
+    }
+
+    fn nboutputs(&self) -> TractResult<usize> {
+        Ok(self.0.outputs())
+    }
+
+    fn to_typed(
+        &self,
+        _source: &InferenceModel,
+        node: &InferenceNode,
+        target: &mut TypedModel,
+        mapping: &HashMap<OutletId, OutletId>,
+    ) -> TractResult<TVec<OutletId>> {
+        let inputs: TVec<OutletId> = node.inputs.iter().map(|o| mapping[o]).collect();
+        target.wire_node(&*node.name, self.clone(), &inputs)
+    }
+
+    as_op!();
+}
+
+/// A [N, F] (or [F], as one row) input as f32 rows, the way onnxruntime's ML kernels read it.
+pub fn rows_f32(input: &Tensor) -> TractResult<(usize, usize, Vec<f32>)> {
+    let (n, f) = match input.shape() {
+        [f] => (1, *f),
+        [n, f] => (*n, *f),
+        other => bail!("expected a [N, features] input, got shape {other:?}"),
+    };
+    let data = input.cast_to::<f32>()?;
+    Ok((n, f, data.try_as_plain_ram()?.as_slice::<f32>()?.to_vec()))
+}
+
+/// The batch dim of a [N, F] or [F] input fact.
+pub fn batch_dim(fact: &TypedFact) -> TractResult<TDim> {
+    match fact.rank() {
+        1 => Ok(1.to_dim()),
+        2 => Ok(fact.shape[0].clone()),
+        r => bail!("expected a rank 1 or 2 input, got rank {r}"),
+    }
+}

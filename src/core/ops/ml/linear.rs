@@ -1,0 +1,220 @@
+//! LinearClassifier and LinearRegressor (ai.onnx.ml opset 1), as onnxruntime computes them:
+//! scores = X·Wᵀ + b in f32, its two-class expansion and post transforms.
+use tract_onnx::model::ParsingContext;
+use tract_onnx::pb::NodeProto;
+use tract_onnx::prelude::*;
+use tract_onnx::tract_hir::internal::*;
+
+use super::labels::{Labels, Pick};
+use super::post_transform::PostTransform;
+use crate::core::ops::kernel::{batch_dim, boxed, rows_f32, Kernel};
+
+/// Registers both ops.
+pub fn register(reg: &mut tract_onnx::model::OnnxOpRegister) {
+    reg.insert("LinearClassifier", build_classifier);
+    reg.insert("LinearRegressor", build_regressor);
+}
+
+fn floats(node: &NodeProto, name: &str) -> TractResult<Vec<f32>> {
+    Ok(node.get_attr_opt_vec::<f32>(name)?.unwrap_or_default())
+}
+
+fn post(node: &NodeProto) -> TractResult<PostTransform> {
+    PostTransform::parse(
+        &node
+            .get_attr_opt::<String>("post_transform")?
+            .unwrap_or_else(|| "NONE".into()),
+    )
+}
+
+/// X·Wᵀ + b for every row; `w` is [targets, features].
+fn affine(
+    x: &[f32],
+    n: usize,
+    f: usize,
+    w: &[f32],
+    b: &[f32],
+    targets: usize,
+) -> TractResult<Vec<f32>> {
+    ensure!(
+        w.len() == targets * f,
+        "coefficients hold {} values, expected {targets} x {f} features",
+        w.len()
+    );
+    let mut out = vec![0f32; n * targets];
+    for r in 0..n {
+        let row = &x[r * f..(r + 1) * f];
+        for t in 0..targets {
+            let dot: f32 = row
+                .iter()
+                .zip(&w[t * f..(t + 1) * f])
+                .map(|(a, c)| a * c)
+                .sum();
+            out[r * targets + t] = dot + b.get(t).copied().unwrap_or(0.0);
+        }
+    }
+    Ok(out)
+}
+
+/// LinearClassifier.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LinearClassifier {
+    coefficients: Vec<f32>,
+    intercepts: Vec<f32>,
+    labels: Labels,
+    post: PostTransform,
+}
+
+fn build_classifier(
+    _ctx: &ParsingContext,
+    node: &NodeProto,
+) -> TractResult<(Box<dyn InferenceOp>, Vec<String>)> {
+    let intercepts = floats(node, "intercepts")?;
+    ensure!(
+        !intercepts.is_empty(),
+        "{}: LinearClassifier needs intercepts",
+        node.name
+    );
+    boxed(LinearClassifier {
+        coefficients: floats(node, "coefficients")?,
+        intercepts,
+        labels: Labels::read(node, "classlabels_ints", "classlabels_strings")?,
+        post: post(node)?,
+    })
+}
+
+impl LinearClassifier {
+    fn classes(&self) -> usize {
+        self.intercepts.len()
+    }
+
+    /// onnxruntime widens one score to two columns when the model has two labels.
+    fn add_second_class(&self) -> bool {
+        self.classes() == 1 && self.labels.len() == 2
+    }
+}
+
+impl Kernel for LinearClassifier {
+    fn name(&self) -> &'static str {
+        "LinearClassifier"
+    }
+
+    fn outputs(&self) -> usize {
+        2
+    }
+
+    fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
+        let n = batch_dim(inputs[0])?;
+        let cols = if self.add_second_class() {
+            2
+        } else {
+            self.classes()
+        };
+        Ok(tvec!(
+            self.labels.datum_type().fact([n.clone()]),
+            f32::fact([n, cols.to_dim()])
+        ))
+    }
+
+    fn eval(&self, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
+        let (n, f, x) = rows_f32(&inputs[0])?;
+        let k = self.classes();
+        let scores = affine(&x, n, f, &self.coefficients, &self.intercepts, k)?;
+        let picks: Vec<Pick> = (0..n)
+            .map(|r| {
+                let row = &scores[r * k..(r + 1) * k];
+                if k == 1 {
+                    if self.labels.len() == 2 {
+                        Pick::Index(usize::from(row[0] > 0.0))
+                    } else {
+                        Pick::Literal(i64::from(row[0] > 0.0))
+                    }
+                } else {
+                    let mut best = 0;
+                    for j in 1..k {
+                        if row[j] > row[best] {
+                            best = j;
+                        }
+                    }
+                    Pick::Index(best)
+                }
+            })
+            .collect();
+        let z = if k == 1 {
+            let mut z = Vec::with_capacity(n * 2);
+            for s in &scores {
+                if self.post == PostTransform::Probit {
+                    z.push(super::post_transform::probit(*s));
+                } else if self.add_second_class() {
+                    z.extend([1.0 - s, *s]);
+                } else {
+                    z.push(*s);
+                }
+            }
+            z
+        } else {
+            let mut z = scores;
+            z.chunks_mut(k).for_each(|row| self.post.apply(row));
+            z
+        };
+        let cols = z.len() / n.max(1);
+        let label = self.labels.pick(&picks)?;
+        Ok(tvec!(
+            label.into_tvalue(),
+            Tensor::from_shape(&[n, cols], &z)?.into_tvalue()
+        ))
+    }
+}
+
+/// LinearRegressor.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LinearRegressor {
+    coefficients: Vec<f32>,
+    intercepts: Vec<f32>,
+    targets: usize,
+    post: PostTransform,
+}
+
+fn build_regressor(
+    _ctx: &ParsingContext,
+    node: &NodeProto,
+) -> TractResult<(Box<dyn InferenceOp>, Vec<String>)> {
+    let targets: i64 = node.get_attr_opt("targets")?.unwrap_or(1);
+    let targets = usize::try_from(targets).ok().filter(|t| *t >= 1);
+    boxed(LinearRegressor {
+        coefficients: floats(node, "coefficients")?,
+        intercepts: floats(node, "intercepts")?,
+        targets: targets.ok_or_else(|| format_err!("{}: targets must be at least 1", node.name))?,
+        post: post(node)?,
+    })
+}
+
+impl Kernel for LinearRegressor {
+    fn name(&self) -> &'static str {
+        "LinearRegressor"
+    }
+
+    fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
+        Ok(tvec!(f32::fact([
+            batch_dim(inputs[0])?,
+            self.targets.to_dim()
+        ])))
+    }
+
+    fn eval(&self, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
+        let (n, f, x) = rows_f32(&inputs[0])?;
+        let mut y = affine(&x, n, f, &self.coefficients, &self.intercepts, self.targets)?;
+        if self.targets == 1 {
+            if self.post == PostTransform::Probit {
+                y.iter_mut()
+                    .for_each(|v| *v = super::post_transform::probit(*v));
+            }
+        } else {
+            y.chunks_mut(self.targets)
+                .for_each(|row| self.post.apply(row));
+        }
+        Ok(tvec!(
+            Tensor::from_shape(&[n, self.targets], &y)?.into_tvalue()
+        ))
+    }
+}
