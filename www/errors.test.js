@@ -183,6 +183,15 @@ describe('each code from a real bad input; afterwards the session still predicts
     }
   }
 
+  test('the engine reports no code that ErrorCode lacks', async () => {
+    const { liveEngine } = await import('./init.js');
+    const glue = /** @type {{ errorCodes?: () => string[] }} */ (/** @type {unknown} */ ((await liveEngine()).glue));
+    assert.equal(typeof glue.errorCodes, 'function', 'the bindings export errorCodes()');
+    const codes = /** @type {() => string[]} */ (glue.errorCodes)();
+    assert.ok(codes.length > 0);
+    assert.deepEqual(codes.filter((code) => !(code in api.ErrorCode)), []);
+  });
+
   test('corrupt bytes: MODEL_PARSE', async () => {
     const garbage = new Uint8Array(4096).map((_, i) => (i * 131 + 7) & 0xff);
     await rejectsWith(() => api.InferenceSession.create(garbage), 'MODEL_PARSE');
@@ -288,8 +297,9 @@ describe('each code from a real bad input; afterwards the session still predicts
     const { callWasm, liveEngine } = await import('./init.js');
     const other = await api.InferenceSession.create(irisBytes);
     const engine = await liveEngine();
-    // A malloc larger than wasm32 can address aborts inside Rust (panic = "abort"): a real trap.
-    assert.throws(() => callWasm(engine, () => engine.exports.__wbindgen_malloc(0xfffffff0, 8)), (error) => {
+    // Freeing a session at an address past the end of wasm memory: a real trap (memory access out of bounds).
+    assert.equal(typeof engine.exports.__wbg_wasmsession_free, 'function');
+    assert.throws(() => callWasm(engine, () => engine.exports.__wbg_wasmsession_free(0xfffffff0, 0)), (error) => {
       assert.ok(error instanceof api.OnnxEdgeError, String(error));
       assert.equal(error.code, 'ENGINE');
       assert.equal(error.details.trap, true);

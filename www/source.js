@@ -79,7 +79,7 @@ export async function readResponse(response, options = {}) {
     checkSize(total, options);
   }
   try {
-    if (!response.body) {
+    if (!response.body || (options.maxBytes === undefined && options.onProgress === undefined)) {
       const bytes = new Uint8Array(await response.arrayBuffer());
       checkSize(bytes.byteLength, options);
       options.onProgress?.({ loaded: bytes.byteLength, total });
