@@ -32,7 +32,7 @@ test('iris in headless Chromium matches the reference within 1e-4', { skip: abse
     page.on('console', (message) => {
       if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
     });
-    page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
+    page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`));
 
     await page.goto(`${server.url}/tests/e2e/pages/iris.html?case=${iris.name}`);
     await page.waitForFunction(() => document.title === 'done', null, { timeout: 150_000 });
