@@ -9,13 +9,16 @@ import { DTYPES, float16FromNumber, inferDataType, isDataType, typedArrayName } 
 
 /**
  * A CPU tensor: a type name, the typed array that holds the elements (row-major), and the dims.
+ * `data` is the caller's typed array when one was given (not copied); `dims` is frozen; `size` is the product of
+ * `dims`; `reshape` gives a tensor with the same data and other dims.
  * @template {DataType} [T=DataType]
- * @typedef {object} Tensor
- * @property {T} type the tensor type name
- * @property {DataTypeMap[T]} data the elements, row-major (the caller's typed array when one was given: not copied)
- * @property {readonly number[]} dims the dimensions (frozen)
- * @property {number} size the number of elements (the product of `dims`)
- * @property {(dims: readonly number[]) => Tensor<T>} reshape a tensor with the same data (not copied) and other dims
+ * @typedef {{
+ *   readonly type: T,
+ *   readonly data: DataTypeMap[T],
+ *   readonly dims: readonly number[],
+ *   readonly size: number,
+ *   reshape(dims: readonly number[]): Tensor<T>,
+ * }} Tensor
  */
 
 /**

@@ -29,6 +29,8 @@ export async function typeTests(bytes: Uint8Array): Promise<void> {
   new Tensor('float32', new Float32Array(1), ['1']);
   // @ts-expect-error dims are read-only
   a.dims.push(1);
+  // @ts-expect-error a tensor's type cannot be reassigned
+  a.type = 'float64';
   // @ts-expect-error the data of a float32 tensor is not an Int32Array
   const wrong: Int32Array = a.data;
   void wrong;
