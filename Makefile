@@ -1,9 +1,5 @@
 # onnx-edge build and test entry points. `make test` is what CI runs (see .ci/run and README.md).
 SHELL := /bin/bash
-WASM_TARGET_DIR := target/wasm
-WASM_OUT := $(WASM_TARGET_DIR)/wasm32-unknown-unknown/wasm-release/onnx_edge_wasm.wasm
-DIST := www/dist
-RUST_SOURCES := $(shell find src wasm/src -name '*.rs') Cargo.toml Cargo.lock wasm/Cargo.toml
 
 .PHONY: setup wasm test test-rust test-wasm-bindgen test-js test-e2e lint demo fixtures clean
 
@@ -11,20 +7,16 @@ RUST_SOURCES := $(shell find src wasm/src -name '*.rs') Cargo.toml Cargo.lock wa
 setup:
 	./scripts/setup.sh
 
-## The release wasm with +simd128, its JS glue and wasm-opt, into www/dist/.
-wasm: $(DIST)/onnx_edge_bg.wasm
-
-$(DIST)/onnx_edge_bg.wasm: $(RUST_SOURCES)
-	RUSTFLAGS="-C target-feature=+simd128" cargo build --locked --target wasm32-unknown-unknown \
-		--profile wasm-release -p onnx-edge-wasm --target-dir $(WASM_TARGET_DIR)
-	wasm-bindgen --target web --out-dir $(DIST) --out-name onnx_edge $(WASM_OUT)
-	node_modules/.bin/wasm-opt -Os --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int \
-		--enable-sign-ext --enable-mutable-globals --strip-debug --strip-producers \
-		$(DIST)/onnx_edge_bg.wasm -o $(DIST)/onnx_edge_bg.wasm
-	@node scripts/wasm-size.mjs $(DIST)/onnx_edge_bg.wasm
+## The release wasm with +simd128, its JS glue and wasm-opt, into www/dist/ (cargo decides freshness).
+wasm:
+	./scripts/build-wasm.sh
 
 ## Everything CI runs.
-test: setup lint test-rust wasm test-js test-e2e
+test: setup lint test-rust test-wasm-bindgen wasm test-js test-e2e
+
+## The demo on the embedded iris model: a Node prediction, then the page on 127.0.0.1:8080.
+demo: setup wasm
+	node www/demo/serve.js
 
 lint:
 	cargo fmt --all -- --check
@@ -33,6 +25,11 @@ lint:
 
 test-rust:
 	cargo test --locked --workspace
+
+## The core's cases compiled to wasm32 and run under Node by wasm-bindgen-test-runner.
+test-wasm-bindgen:
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+		cargo test --locked --target wasm32-unknown-unknown --test wasm --target-dir target/wasm
 
 test-js: wasm
 	node --test www/
@@ -45,4 +42,4 @@ fixtures:
 	.venv/bin/python tests/fixtures/make_fixtures.py
 
 clean:
-	rm -rf $(DIST) target
+	rm -rf www/dist target

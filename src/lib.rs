@@ -19,7 +19,8 @@ mod wasm;
 
 pub use crate::core::error::{Error, Result, ERROR_CODES};
 pub use crate::core::model::{
-    Dim, LimitError, Limits, LoadOptions, ModelError, ModelMetadata, Opset, ValueInfo,
+    Dim, LimitError, Limits, LoadOptions, ModelError, ModelMetadata, Opset, UnsupportedOp,
+    ValueInfo,
 };
 pub use crate::core::session::Session;
 pub use crate::core::tensor::{DType, HostTensor, InputError, TensorData};

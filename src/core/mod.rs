@@ -4,5 +4,6 @@ pub mod engine;
 pub mod error;
 pub mod model;
 pub mod ops;
+pub mod rewrite;
 pub mod session;
 pub mod tensor;

@@ -77,7 +77,8 @@ impl Session {
             }
             .into());
         }
-        let proto = engine::decode(bytes)?;
+        let mut proto = engine::decode(bytes)?;
+        super::rewrite::rewrite(&mut proto)?;
         let mut metadata = ModelMetadata::from_proto(&proto);
         let report = scan(&proto, &metadata)?;
         let mut template = engine::parse(&proto)?;

@@ -1,6 +1,6 @@
 //! Reads the fixture case files written by tests/fixtures/make_fixtures.py and compares outputs.
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use onnx_edge::{HostTensor, TensorData};
 use serde::Deserialize;
@@ -8,7 +8,6 @@ use serde_json::Value;
 
 #[derive(Deserialize)]
 pub struct Case {
-    pub name: String,
     pub model: String,
     #[serde(default)]
     pub tags: Vec<String>,
@@ -254,7 +253,8 @@ pub fn compare(
             got.data,
             TensorData::Float32(_) | TensorData::Float64(_) | TensorData::Float16(_)
         );
-        if tol.mode.is_none() && (exact || integer || !(diff <= tol.atol + tol.rtol * b.abs())) {
+        let within = diff <= tol.atol + tol.rtol * b.abs();
+        if tol.mode.is_none() && (exact || integer || !within) {
             return Err(format!(
                 "{name}[{i}]: got {a}, expected {b} (|diff| {diff:e})"
             ));
@@ -269,8 +269,4 @@ pub fn compare(
         }
     }
     Ok(max)
-}
-
-pub fn path_display(p: &Path) -> String {
-    p.strip_prefix(repo()).unwrap_or(p).display().to_string()
 }

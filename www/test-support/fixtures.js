@@ -35,7 +35,7 @@ export const SITE_PACKAGES = path.join(REPO, '.venv', 'lib', 'python3.11', 'site
  * of |a - b| over each output must stay within `mean_abs` and `max_abs`.
  * @typedef {{ atol: number, rtol: number, mode?: 'mean_max', mean_abs?: number, max_abs?: number }} Tolerance
  */
-/** @typedef {{ type: string, dims: readonly number[], data: ArrayLike<number | bigint> }} TensorOut */
+/** @typedef {{ type: string, dims: readonly number[], data: ArrayLike<number | bigint | string> }} TensorOut */
 /**
  * @typedef {new (type: any, data: any, dims?: readonly number[]) => TensorOut} TensorClass
  */
@@ -44,6 +44,24 @@ export const SITE_PACKAGES = path.join(REPO, '.venv', 'lib', 'python3.11', 'site
  * Every case listed in tests/fixtures/cases/index.json.
  * @returns {Promise<IndexEntry[]>}
  */
+/**
+ * Cases that do not pass yet, with the error code each must fail with
+ * (tests/fixtures/expected-failures.txt; the native suite reads the same file).
+ * @returns {Promise<Map<string, string>>}
+ */
+export async function loadExpectedFailures() {
+  const text = await readFile(path.join(FIXTURES, 'expected-failures.txt'), 'utf8');
+  /** @type {Map<string, string>} */
+  const map = new Map();
+  for (const line of text.split('\n')) {
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) continue;
+    const [name, code] = trimmed.split(/\s+/);
+    map.set(name, code);
+  }
+  return map;
+}
+
 export async function loadIndex() {
   const index = JSON.parse(await readFile(path.join(FIXTURES, 'cases', 'index.json'), 'utf8'));
   return index.cases;

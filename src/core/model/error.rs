@@ -17,22 +17,8 @@ pub enum ModelError {
         reason: String,
     },
     /// An operator that this build does not implement.
-    #[error("operator {domain_shown}:{op_type} (node '{node}', opset {opset}) is not supported{}", hint.as_deref().map(|h| format!(": {h}")).unwrap_or_default())]
-    UnsupportedOp {
-        /// The ONNX op_type, e.g. `ZipMap`.
-        op_type: String,
-        /// The node's domain, empty for ai.onnx.
-        domain: String,
-        /// The domain as printed (`ai.onnx` for the empty domain).
-        #[serde(skip)]
-        domain_shown: String,
-        /// The node's name (or its first output when unnamed).
-        node: String,
-        /// The opset the model imports for that domain (0 when it imports none).
-        opset: i64,
-        /// What to do about it, when we know.
-        hint: Option<String>,
-    },
+    #[error("{0}")]
+    UnsupportedOp(Box<UnsupportedOp>),
     /// A tensor stored outside the model file; this build reads single files only.
     #[error("tensor '{tensor}' is stored in external file '{location}'; save the model with its weights inside (onnx.save(..., save_as_external_data=False))")]
     ExternalData {
@@ -57,7 +43,60 @@ pub enum ModelError {
     },
 }
 
+/// Which operator cannot run, where, and what to do about it.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnsupportedOp {
+    /// The ONNX op_type, e.g. `ZipMap`.
+    pub op_type: String,
+    /// The node's domain, empty for ai.onnx.
+    pub domain: String,
+    /// The node's name (or its first output when unnamed).
+    pub node: String,
+    /// The opset the model imports for that domain (0 when it imports none).
+    pub opset: i64,
+    /// What to do about it, when we know.
+    pub hint: Option<String>,
+}
+
+impl std::fmt::Display for UnsupportedOp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let domain = if self.domain.is_empty() {
+            "ai.onnx"
+        } else {
+            &self.domain
+        };
+        write!(
+            f,
+            "operator {domain}:{} (node '{}', opset {}) is not supported",
+            self.op_type, self.node, self.opset
+        )?;
+        if let Some(hint) = &self.hint {
+            write!(f, ": {hint}")?;
+        }
+        Ok(())
+    }
+}
+
 impl ModelError {
+    /// An [`UnsupportedOp`] error.
+    pub fn unsupported(
+        op_type: &str,
+        domain: &str,
+        node: &str,
+        opset: i64,
+        hint: Option<String>,
+    ) -> ModelError {
+        let (op_type, domain, node) = (op_type.to_owned(), domain.to_owned(), node.to_owned());
+        ModelError::UnsupportedOp(Box::new(UnsupportedOp {
+            op_type,
+            domain,
+            node,
+            opset,
+            hint,
+        }))
+    }
+
     /// Flattens a tract error chain into one line, outermost first.
     pub(crate) fn chain(e: &tract_onnx::prelude::TractError) -> String {
         e.chain()

@@ -5,7 +5,7 @@ mod metadata;
 mod options;
 mod scan;
 
-pub use error::ModelError;
+pub use error::{ModelError, UnsupportedOp};
 pub use limits::{LimitError, Limits};
 pub use metadata::{ModelMetadata, Opset, ValueInfo};
 pub use options::{Dim, LoadOptions};

@@ -73,15 +73,14 @@ fn visit_graph<'a>(
             } else {
                 node.name.clone()
             };
-            let domain_shown = if domain.is_empty() { "ai.onnx" } else { domain };
-            return Err(ModelError::UnsupportedOp {
-                op_type: node.op_type.clone(),
-                domain: domain.to_owned(),
-                domain_shown: domain_shown.to_owned(),
-                node: node_name,
-                opset: meta.opset(domain),
-                hint: ops::unsupported_hint(domain, &node.op_type).map(str::to_owned),
-            });
+            let hint = ops::unsupported_hint(domain, &node.op_type).map(str::to_owned);
+            return Err(ModelError::unsupported(
+                &node.op_type,
+                domain,
+                &node_name,
+                meta.opset(domain),
+                hint,
+            ));
         }
         for output in &node.output {
             producers.insert(output.as_str(), node);

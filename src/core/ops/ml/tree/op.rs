@@ -208,7 +208,7 @@ impl TreeEnsembleOp {
         let n = self.n_outputs();
         let n_trees = self.ensemble.roots.len().max(1) as f64;
         let use_base = self.base_values.len() == n;
-        for t in 0..n {
+        for (t, slot) in out.iter_mut().enumerate().take(n) {
             let raw = match self.aggregate {
                 Aggregate::Sum => s.value[t],
                 Aggregate::Average => s.value[t] / n_trees,
@@ -220,7 +220,7 @@ impl TreeEnsembleOp {
                     }
                 }
             };
-            out[t] = (raw + if use_base { self.base_values[t] } else { 0.0 }) as f32;
+            *slot = (raw + if use_base { self.base_values[t] } else { 0.0 }) as f32;
         }
         if n == 1 {
             if self.post == PostTransform::Probit {
@@ -260,8 +260,8 @@ impl TreeEnsembleOp {
                     best = Some(k);
                 }
             }
-            for k in 0..n {
-                out[k] = if s.has[k] { s.value[k] as f32 } else { 0.0 };
+            for ((slot, v), h) in out.iter_mut().zip(&s.value).zip(&s.has).take(n) {
+                *slot = if *h { *v as f32 } else { 0.0 };
             }
             self.post.apply(out);
             return Pick::Index(best.unwrap_or(0));

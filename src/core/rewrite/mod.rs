@@ -1,0 +1,106 @@
+//! A pass over the protobuf before tract parses it: rewrites nodes tract cannot run (or runs
+//! wrongly) into standard ONNX subgraphs that it runs well. Each rewrite names the spec it follows.
+mod attention;
+mod embed_layer_norm;
+mod emit;
+mod fused_conv;
+mod quant_lstm;
+mod quant_matmul;
+mod rnn_state;
+
+use tract_onnx::pb::{attribute_proto, GraphProto, ModelProto, NodeProto};
+
+use super::model::ModelError;
+
+/// Rewrites every graph and subgraph of `proto` in place.
+pub fn rewrite(proto: &mut ModelProto) -> Result<(), ModelError> {
+    let opset = proto
+        .opset_import
+        .iter()
+        .find(|o| o.domain.is_empty() || o.domain == "ai.onnx")
+        .map(|o| o.version)
+        .unwrap_or(1);
+    if let Some(graph) = proto.graph.as_mut() {
+        rewrite_graph(graph, opset)?;
+    }
+    Ok(())
+}
+
+fn rewrite_graph(graph: &mut GraphProto, opset: i64) -> Result<(), ModelError> {
+    let nodes = std::mem::take(&mut graph.node);
+    let mut out = Vec::with_capacity(nodes.len());
+    for mut node in nodes {
+        for attr in node.attribute.iter_mut() {
+            match attribute_proto::AttributeType::try_from(attr.r#type) {
+                Ok(attribute_proto::AttributeType::Graph) => {
+                    if let Some(g) = attr.g.as_mut() {
+                        rewrite_graph(g, opset)?;
+                    }
+                }
+                Ok(attribute_proto::AttributeType::Graphs) => {
+                    for g in attr.graphs.iter_mut() {
+                        rewrite_graph(g, opset)?;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut e = emit::Emit::new(&node, opset);
+        if rewrite_node(&node, &mut e, graph)?.is_some() {
+            out.extend(e.nodes);
+            graph.initializer.extend(e.initializers);
+        } else {
+            out.push(node);
+        }
+    }
+    graph.node = out;
+    Ok(())
+}
+
+/// Emits the replacement of one node into `e`; `None` keeps the node as it is.
+fn rewrite_node(
+    node: &NodeProto,
+    e: &mut emit::Emit,
+    graph: &GraphProto,
+) -> Result<Option<()>, ModelError> {
+    let domain = node.domain.as_str();
+    Ok(match (domain, node.op_type.as_str()) {
+        ("" | "ai.onnx", "LSTM" | "GRU" | "RNN") => rnn_state::rewrite(node, e),
+        ("com.microsoft", "FusedConv") => fused_conv::rewrite(node, e)?,
+        ("com.microsoft", "MatMulIntegerToFloat") => quant_matmul::matmul_integer_to_float(node, e),
+        ("com.microsoft", "DynamicQuantizeMatMul") => {
+            quant_matmul::dynamic_quantize_matmul(node, e)
+        }
+        ("com.microsoft", "EmbedLayerNormalization") => embed_layer_norm::rewrite(node, e),
+        ("com.microsoft", "DynamicQuantizeLSTM") => quant_lstm::rewrite(node, e, graph)?,
+        ("com.microsoft", "Attention") => {
+            let weights = emit::input(node, 1).and_then(|w| declared_dims(graph, w));
+            let mask_rank = emit::input(node, 3)
+                .and_then(|m| declared_dims(graph, m))
+                .map(|d| d.len());
+            attention::rewrite(node, e, weights.as_deref(), mask_rank)?
+        }
+        _ => None,
+    })
+}
+
+/// Dims of a value declared as an initializer, a graph input or in value_info (-1 for unknown).
+fn declared_dims(graph: &GraphProto, name: &str) -> Option<Vec<i64>> {
+    use tract_onnx::pb::{tensor_shape_proto::dimension::Value, type_proto};
+    if let Some(t) = graph.initializer.iter().find(|t| t.name == name) {
+        return Some(t.dims.clone());
+    }
+    let info = graph
+        .input
+        .iter()
+        .chain(&graph.value_info)
+        .find(|v| v.name == name)?;
+    let Some(type_proto::Value::TensorType(t)) = info.r#type.as_ref()?.value.as_ref() else {
+        return None;
+    };
+    let dims = t.shape.as_ref()?.dim.iter().map(|d| match d.value {
+        Some(Value::DimValue(v)) => v,
+        _ => -1,
+    });
+    Some(dims.collect())
+}
