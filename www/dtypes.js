@@ -1,14 +1,15 @@
-// The one dtype table: tensor type names (onnxruntime-web's) and the typed array behind each.
+// The one dtype table: tensor type names (onnxruntime-web's) and the array behind each.
 // tensor.js, session.js and the tests read this table; nothing else lists dtypes.
 
 /**
- * The typed array that holds each tensor type's data (as onnxruntime-web's `Tensor.DataTypeMap`).
- * `float16` holds IEEE half-precision bit patterns; `bool` holds 0 or 1.
+ * The array that holds each tensor type's data (as onnxruntime-web's `Tensor.DataTypeMap`): a typed array, except
+ * `string`, whose data is a plain array of strings. `float16` holds IEEE half-precision bit patterns; `bool` holds
+ * 0 or 1.
  * @typedef {{
  *   float32: Float32Array, float64: Float64Array, float16: Uint16Array,
  *   int8: Int8Array, uint8: Uint8Array, int16: Int16Array, uint16: Uint16Array,
  *   int32: Int32Array, uint32: Uint32Array, int64: BigInt64Array, uint64: BigUint64Array,
- *   bool: Uint8Array,
+ *   bool: Uint8Array, string: string[],
  * }} DataTypeMap
  */
 
@@ -20,7 +21,7 @@
  *   int8: readonly number[], uint8: readonly number[], int16: readonly number[], uint16: readonly number[],
  *   int32: readonly number[], uint32: readonly number[],
  *   int64: readonly (number | bigint)[], uint64: readonly (number | bigint)[],
- *   bool: readonly (boolean | number)[],
+ *   bool: readonly (boolean | number)[], string: readonly string[],
  * }} PlainDataMap
  */
 
@@ -29,14 +30,16 @@
 /**
  * How values of a dtype are checked when they come from a plain array.
  * `float`: any number; `float16`: any number, stored as bits; `int`: integers in [min, max];
- * `bigint`: bigints or safe integers in [min, max]; `bool`: booleans or 0/1.
- * @typedef {'float' | 'float16' | 'int' | 'bigint' | 'bool'} ValueKind
+ * `bigint`: bigints or safe integers in [min, max]; `bool`: booleans or 0/1; `string`: strings (the array is the
+ * data itself, checked and kept).
+ * @typedef {'float' | 'float16' | 'int' | 'bigint' | 'bool' | 'string'} ValueKind
  */
 
 /**
  * @typedef {object} DtypeInfo
  * @property {DataType} name
- * @property {{ new (length: number): DataTypeMap[DataType], readonly name: string, readonly BYTES_PER_ELEMENT: number }} array
+ * @property {{ new (length: number): DataTypeMap[DataType], readonly name: string }} array the data's class
+ *   (`Array` for `string`)
  * @property {ValueKind} kind
  * @property {number | bigint} [min]
  * @property {number | bigint} [max]
@@ -56,6 +59,7 @@ export const DTYPES = Object.freeze({
   int64: Object.freeze({ name: 'int64', array: BigInt64Array, kind: 'bigint', min: -(2n ** 63n), max: 2n ** 63n - 1n }),
   uint64: Object.freeze({ name: 'uint64', array: BigUint64Array, kind: 'bigint', min: 0n, max: 2n ** 64n - 1n }),
   bool: Object.freeze({ name: 'bool', array: Uint8Array, kind: 'bool' }),
+  string: Object.freeze({ name: 'string', array: Array, kind: 'string' }),
 });
 
 /** Every tensor type name, in table order. */

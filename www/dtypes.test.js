@@ -7,17 +7,23 @@ import {
 import { buildFeeds, loadCase, loadIndex, loadModel } from './test-support/fixtures.js';
 
 describe('the dtype table', () => {
-  test('has the twelve onnxruntime-web types, each with its typed array', () => {
+  test('has the thirteen onnxruntime-web types, each with its array (typed, or Array for string)', () => {
     assert.deepEqual([...DATA_TYPES], [
       'float32', 'float64', 'float16', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64', 'bool',
+      'string',
     ]);
     const arrays = Object.fromEntries(DATA_TYPES.map((t) => [t, DTYPES[t].array.name]));
     assert.deepEqual(arrays, {
       float32: 'Float32Array', float64: 'Float64Array', float16: 'Uint16Array', int8: 'Int8Array',
       uint8: 'Uint8Array', int16: 'Int16Array', uint16: 'Uint16Array', int32: 'Int32Array',
-      uint32: 'Uint32Array', int64: 'BigInt64Array', uint64: 'BigUint64Array', bool: 'Uint8Array',
+      uint32: 'Uint32Array', int64: 'BigInt64Array', uint64: 'BigUint64Array', bool: 'Uint8Array', string: 'Array',
     });
     assert.ok(Object.isFrozen(DTYPES));
+    for (const type of DATA_TYPES) {
+      assert.ok(Object.isFrozen(DTYPES[type]), `${type} entry is frozen`);
+      assert.equal(DTYPES[type].name, type);
+      assert.equal(DTYPES[type].kind === 'string', type === 'string', `${type}: only string has kind string`);
+    }
   });
 
   test('integer ranges match the typed arrays', () => {
@@ -34,12 +40,14 @@ describe('the dtype table', () => {
 
   test('isDataType and inferDataType', () => {
     for (const type of DATA_TYPES) assert.ok(isDataType(type));
-    for (const other of ['string', 'float', '', 'toString', 'constructor']) assert.equal(isDataType(other), false);
+    for (const other of ['String', 'str', 'float', '', 'toString', 'constructor']) assert.equal(isDataType(other), false);
+    assert.equal(isDataType('string'), true);
     assert.equal(inferDataType(new Uint8Array(1)), 'uint8');
     assert.equal(inferDataType(new Uint16Array(1)), 'uint16');
     assert.equal(inferDataType(new BigUint64Array(1)), 'uint64');
     assert.equal(inferDataType(new DataView(new ArrayBuffer(1))), undefined);
     assert.equal(inferDataType([1]), undefined);
+    assert.equal(inferDataType(['a']), undefined); // arrays are Tensor's business: inferDataType reads typed arrays
   });
 });
 
@@ -64,7 +72,7 @@ describe('float16 conversion', () => {
 });
 
 describe('every dtype round-trips through the identity_all_dtypes fixture', async () => {
-  const names = (await loadIndex()).map((entry) => entry.name);
+  const names = (await loadIndex()).map((/** @type {{ name: string }} */ entry) => entry.name);
   const present = names.includes('identity_all_dtypes');
   test('the fixture is listed', () => assert.ok(present, 'tests/fixtures/cases/index.json has no identity_all_dtypes case'));
   if (!present) return;
@@ -87,7 +95,9 @@ describe('every dtype round-trips through the identity_all_dtypes fixture', asyn
           assert.deepEqual([...got.data], expected, `${name}: values`);
           seen.add(want.type);
         }
-        const missing = DATA_TYPES.filter((t) => !seen.has(t));
+        // string: the fixture generator does not emit a string Identity yet; until it does, session.test.js
+        // ("string tensors") round-trips strings through its own Identity model.
+        const missing = DATA_TYPES.filter((t) => !seen.has(t) && t !== 'string');
         if (index === 0) assert.deepEqual(missing, [], `dtypes the fixture does not cover: ${missing.join(', ')}`);
       } finally {
         await session.release();

@@ -349,7 +349,8 @@ for (const [key, value] of /** @type {const} */ ([['dispose', dispose], ['asyncD
 }
 
 /**
- * A feed value checked as a tensor: known type, the typed array for it, dims that match the data.
+ * A feed value checked as a tensor: known type, the typed array for it (for `string`, an array of strings only),
+ * dims that match the data.
  * @param {string} input
  * @param {unknown} value
  * @returns {WasmTensor}
@@ -362,8 +363,20 @@ function checkTensorLike(input, value) {
       details: { kind: 'unknownType', input, actual: typeof type === 'string' ? type : describe(value) },
     });
   }
-  const arrayName = typedArrayName(data);
-  if (arrayName !== DTYPES[type].array.name) {
+  if (DTYPES[type].kind === 'string') {
+    // Another library's string tensor (onnxruntime-web's) may hold anything: its constructor does not look.
+    const bad = Array.isArray(data) ? data.findIndex((v) => typeof v !== 'string') : -2;
+    if (bad !== -1) {
+      throw new OnnxEdgeError(ErrorCode.INPUT_DTYPE, bad === -2
+        ? `input ${JSON.stringify(input)}: a string tensor's data must be an array of strings`
+        : `input ${JSON.stringify(input)}: element ${bad} of a string tensor is not a string`, {
+        details: {
+          kind: 'dType', input, expected: 'string', actual: describe(bad === -2 ? data : /** @type {unknown[]} */ (data)[bad]),
+          ...(bad === -2 ? {} : { index: bad }),
+        },
+      });
+    }
+  } else if (typedArrayName(data) !== DTYPES[type].array.name) {
     throw new OnnxEdgeError(ErrorCode.INPUT_DTYPE, `input ${JSON.stringify(input)}: a ${type} tensor's data must be a ${DTYPES[type].array.name}`, {
       details: { kind: 'dType', input, expected: DTYPES[type].array.name, actual: describe(data) },
     });
@@ -376,7 +389,7 @@ function checkTensorLike(input, value) {
   }
   const size = dims.reduce((a, b) => a * b, 1);
   if (size !== array.length) {
-    const detached = array.length === 0 && isDetached(array.buffer);
+    const detached = array.length === 0 && !Array.isArray(array) && isDetached(array.buffer);
     throw new OnnxEdgeError(ErrorCode.INPUT_SHAPE, detached
       ? `input ${JSON.stringify(input)}: its data's ArrayBuffer was detached (transferred or freed)`
       : `input ${JSON.stringify(input)}: dims [${dims.join(', ')}] hold ${size} elements but the data has ${array.length}`, {

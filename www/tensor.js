@@ -1,4 +1,5 @@
-// Tensor: a type name, a typed array and dims, checked once at construction (onnxruntime-web's shape).
+// Tensor: a type name, a typed array (an array of strings for `string`) and dims, checked once at construction
+// (onnxruntime-web's shape).
 
 import { argumentError, ErrorCode } from './errors.js';
 import { DTYPES, float16FromNumber, inferDataType, isDataType, typedArrayName } from './dtypes.js';
@@ -8,9 +9,10 @@ import { DTYPES, float16FromNumber, inferDataType, isDataType, typedArrayName } 
 /** @typedef {import('./dtypes.js').PlainDataMap} PlainDataMap */
 
 /**
- * A CPU tensor: a type name, the typed array that holds the elements (row-major), and the dims.
- * `data` is the caller's typed array when one was given (not copied); `dims` is frozen; `size` is the product of
- * `dims`; `reshape` gives a tensor with the same data and other dims.
+ * A CPU tensor: a type name, the typed array that holds the elements (row-major), and the dims; a `string`
+ * tensor's data is an array of strings.
+ * `data` is the caller's typed array (or, for `string`, array of strings) when one was given (not copied); `dims`
+ * is frozen; `size` is the product of `dims`; `reshape` gives a tensor with the same data and other dims.
  * @template {DataType} [T=DataType]
  * @typedef {{
  *   readonly type: T,
@@ -24,10 +26,11 @@ import { DTYPES, float16FromNumber, inferDataType, isDataType, typedArrayName } 
 /**
  * How `new Tensor(...)` may be called (onnxruntime-web's forms):
  * `new Tensor('float32', data, [n, 4])`, or `new Tensor(float32Array, [n, 4])` with the type taken from the typed
- * array (Uint8Array means uint8, Uint16Array uint16, a plain number array float32). `dims` defaults to
- * `[data.length]`. `data` may be a plain array: converted, integers range-checked, int64/uint64 numbers must be
- * safe integers, float16 numbers are values (stored as half-precision bits). Bad arguments throw a `TypeError`
- * with a `code`: `INPUT_DTYPE` (type or data) or `INPUT_SHAPE` (dims).
+ * array (Uint8Array means uint8, Uint16Array uint16, a plain number array float32, an array of strings string).
+ * `dims` defaults to `[data.length]`. `data` may be a plain array: converted, integers range-checked, int64/uint64
+ * numbers must be safe integers, float16 numbers are values (stored as half-precision bits). A `string` tensor
+ * takes an array whose every element is a string (kept, not copied). Bad arguments throw a `TypeError` with a
+ * `code`: `INPUT_DTYPE` (type or data) or `INPUT_SHAPE` (dims).
  * @typedef {{
  *   new <T extends DataType>(type: T, data: DataTypeMap[T] | PlainDataMap[T], dims?: readonly number[]): Tensor<T>,
  *   new (data: Float32Array | readonly number[], dims?: readonly number[]): Tensor<'float32'>,
@@ -41,6 +44,7 @@ import { DTYPES, float16FromNumber, inferDataType, isDataType, typedArrayName } 
  *   new (data: BigInt64Array | readonly bigint[], dims?: readonly number[]): Tensor<'int64'>,
  *   new (data: BigUint64Array, dims?: readonly number[]): Tensor<'uint64'>,
  *   new (data: readonly boolean[], dims?: readonly number[]): Tensor<'bool'>,
+ *   new (data: readonly string[], dims?: readonly number[]): Tensor<'string'>,
  *   readonly prototype: Tensor,
  * }} TensorConstructor
  */
@@ -101,13 +105,15 @@ function typeOfData(data) {
     const first = data[0];
     if (typeof first === 'boolean') return 'bool';
     if (typeof first === 'bigint') return 'int64';
+    if (typeof first === 'string') return 'string';
     return 'float32';
   }
   throw argumentError(ErrorCode.INPUT_DTYPE, 'tensor data must be a typed array or an array', { actual: describe(data) });
 }
 
 /**
- * The typed array for `type`: the given one if it is of the right kind, else a checked conversion of a plain array.
+ * The data for `type`: the given typed array if it is of the right kind, else a checked conversion of a plain
+ * array; for `string`, the given array once every element is checked to be a string.
  * @param {DataType} type
  * @param {unknown} data
  * @returns {DataTypeMap[DataType]}
@@ -115,20 +121,27 @@ function typeOfData(data) {
 function toData(type, data) {
   const info = DTYPES[type];
   const name = typedArrayName(data);
+  const wanted = info.kind === 'string' ? 'an array of strings' : `a ${info.array.name}`;
   if (name !== undefined) {
-    const view = /** @type {DataTypeMap[DataType]} */ (data);
+    const view = /** @type {Exclude<DataTypeMap[DataType], string[]>} */ (data);
     if (name === info.array.name) return view;
     if (type === 'float16' && name === 'Float16Array') {
       return new Uint16Array(view.buffer, view.byteOffset, view.length); // same bits, the table's array type
     }
-    throw argumentError(ErrorCode.INPUT_DTYPE, `a ${type} tensor takes a ${info.array.name}, not a ${name}`, {
+    throw argumentError(ErrorCode.INPUT_DTYPE, `a ${type} tensor takes ${wanted}, not a ${name}`, {
       expected: info.array.name, actual: name,
     });
   }
   if (!Array.isArray(data)) {
-    throw argumentError(ErrorCode.INPUT_DTYPE, `a ${type} tensor takes a ${info.array.name} or an array`, {
+    throw argumentError(ErrorCode.INPUT_DTYPE, `a ${type} tensor takes ${info.kind === 'string' ? wanted : `${wanted} or an array`}`, {
       expected: info.array.name, actual: describe(data),
     });
+  }
+  if (info.kind === 'string') {
+    // As onnxruntime-web, the caller's array is the data; unlike it, every element is checked here (a hole is not
+    // a string either).
+    for (let i = 0; i < data.length; i += 1) convertValue(type, data[i], i);
+    return /** @type {string[]} */ (data);
   }
   const out = new info.array(data.length);
   const target = /** @type {any} */ (out);
@@ -141,7 +154,7 @@ function toData(type, data) {
  * @param {DataType} type
  * @param {unknown} value
  * @param {number} index
- * @returns {number | bigint}
+ * @returns {number | bigint | string}
  */
 function convertValue(type, value, index) {
   const info = DTYPES[type];
@@ -172,6 +185,9 @@ function convertValue(type, value, index) {
       if (typeof value === 'boolean') return value ? 1 : 0;
       if (value === 0 || value === 1) return value;
       throw bad('not a boolean or 0/1');
+    case 'string':
+      if (typeof value !== 'string') throw bad('not a string');
+      return value;
   }
 }
 

@@ -17,7 +17,15 @@ export async function typeTests(bytes: Uint8Array): Promise<void> {
   const h = new Tensor('float16', new Uint16Array(2));
   const hd: Uint16Array = h.data;
   const flag = new Tensor('bool', [true, false, 1]);
-  void [af, at, bd, cd, hd, flag];
+  const s = new Tensor('string', ['cat', 'dog'], [2]);
+  const sd: string[] = s.data;
+  const st: 'string' = s.type;
+  const si = new Tensor(['a', 'b', 'c']);
+  const sit: 'string' = si.type;
+  const labels: readonly string[] = ['x'];
+  const sr = new Tensor('string', labels);
+  const anyType: DataType = 'string';
+  void [af, at, bd, cd, hd, flag, sd, st, sit, sr, anyType];
 
   // @ts-expect-error not a tensor type
   new Tensor('float33', new Float32Array(1), [1]);
@@ -25,6 +33,15 @@ export async function typeTests(bytes: Uint8Array): Promise<void> {
   new Tensor('float32', new Int32Array(1), [1]);
   // @ts-expect-error int64 takes bigints or numbers, not strings
   new Tensor('int64', ['1'], [1]);
+  // @ts-expect-error a string tensor takes strings, not numbers
+  new Tensor('string', [1, 2], [2]);
+  // @ts-expect-error a string tensor takes an array of strings, not a typed array
+  new Tensor('string', new Uint8Array(2), [2]);
+  // @ts-expect-error float32 data is not strings
+  new Tensor('float32', ['1'], [1]);
+  // @ts-expect-error a string tensor's data is not a Float32Array
+  const notFloats: Float32Array = s.data;
+  void notFloats;
   // @ts-expect-error dims are numbers
   new Tensor('float32', new Float32Array(1), ['1']);
   // @ts-expect-error dims are read-only
@@ -52,6 +69,18 @@ export async function typeTests(bytes: Uint8Array): Promise<void> {
   const probabilities = out.probabilities;
   const type: DataType = probabilities.type;
   const dims: readonly number[] = probabilities.dims;
+  // An output may be a string tensor: its data is a union until the type is checked.
+  // @ts-expect-error string[] is in the union, so this is not a typed array
+  const numbersOnly: Exclude<import('../index.js').DataTypeMap[DataType], string[]> = probabilities.data;
+  void numbersOnly;
+  const label = out.label;
+  if (label.type === 'string') {
+    const names: string = (label.data as string[]).join(',');
+    void names;
+  }
+  await session.run({ X: a, labels: s });
+  const inputType: DataType | null = meta[0].type;
+  void inputType;
   await session.run({ X: a }, ['probabilities']);
   await session.run({ X: a }, { probabilities: null });
   await session.release();
