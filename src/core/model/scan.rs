@@ -16,7 +16,7 @@ pub struct ScanReport {
     pub if_on_shapes: bool,
     /// Number of nodes, subgraphs included.
     pub node_count: usize,
-    /// Nodes that tract can only plan with concrete dims (recurrent ops).
+    /// Nodes that tract can only plan with concrete dims (Scan, Loop).
     pub needs_concrete_dims: Vec<String>,
 }
 
@@ -85,12 +85,10 @@ fn visit_graph<'a>(
         for output in &node.output {
             producers.insert(output.as_str(), node);
         }
-        // tract's recurrent ops resolve their batch dim once per plan: a plan built with a
-        // symbolic batch fails ("clashing resolution") when the batch changes between calls,
-        // and without an initial state the builder needs the batch as a number.
-        if domain.is_empty()
-            && ["LSTM", "GRU", "RNN", "Scan", "Loop"].contains(&node.op_type.as_str())
-        {
+        // A Scan or Loop body is typed once per plan; tract resolves its dims per plan, so a
+        // symbolic plan can clash when they change between calls. (LSTM/GRU/RNN get explicit
+        // zero states in rewrite/rnn_state.rs and plan fine with symbolic dims.)
+        if domain.is_empty() && ["Scan", "Loop"].contains(&node.op_type.as_str()) {
             report
                 .needs_concrete_dims
                 .push(format!("{} '{}'", node.op_type, node.name));

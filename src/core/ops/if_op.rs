@@ -237,11 +237,11 @@ fn inline_branch(
             continue;
         }
         let inputs: TVec<OutletId> = bnode.inputs.iter().map(|o| wired[o]).collect();
-        let outs = target.wire_node(
-            format!("{prefix}.{}", bnode.name),
-            bnode.op.clone(),
-            &inputs,
-        )?;
+        // Bodies of different `If` nodes may hold nodes of the same name: make each one unique.
+        let name = target
+            .unique_name(format!("{prefix}.{}", bnode.name))
+            .into_owned();
+        let outs = target.wire_node(name, bnode.op.clone(), &inputs)?;
         for (slot, outlet) in outs.iter().enumerate() {
             wired.insert(OutletId::new(id, slot), *outlet);
         }

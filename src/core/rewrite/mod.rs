@@ -54,7 +54,24 @@ fn rewrite_graph(graph: &mut GraphProto, opset: i64) -> Result<(), ModelError> {
         }
     }
     graph.node = out;
+    make_names_unique(graph);
     Ok(())
+}
+
+/// Some exporters give many nodes one name (silero's OpenVINO export: "F0::anon"); onnxruntime
+/// accepts that, tract needs unique names. Later duplicates get a `#k` suffix.
+fn make_names_unique(graph: &mut GraphProto) {
+    let mut seen = std::collections::HashSet::new();
+    for node in graph.node.iter_mut().filter(|n| !n.name.is_empty()) {
+        if seen.insert(node.name.clone()) {
+            continue;
+        }
+        let mut k = 1;
+        while !seen.insert(format!("{}#{k}", node.name)) {
+            k += 1;
+        }
+        node.name = format!("{}#{k}", node.name);
+    }
 }
 
 /// Emits the replacement of one node into `e`; `None` keeps the node as it is.
