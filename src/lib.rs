@@ -19,11 +19,17 @@ mod wasm;
 
 pub use crate::core::error::{Error, Result, ERROR_CODES};
 pub use crate::core::model::{
-    Dim, LimitError, Limits, LoadOptions, ModelError, ModelMetadata, Opset, UnsupportedOp,
-    ValueInfo,
+    Dim, LimitError, Limits, LoadOptions, ModelError, ModelMetadata, ModelReport, Opset,
+    UnsupportedOp, ValueInfo,
 };
 pub use crate::core::session::Session;
 pub use crate::core::tensor::{DType, HostTensor, InputError, TensorData};
+
+/// What a model needs without running it: metadata, op histogram, parameter bytes, and every
+/// operator this build cannot run.
+pub fn inspect_model(bytes: &[u8]) -> Result<ModelReport> {
+    Ok(crate::core::model::inspect(bytes)?)
+}
 
 /// The op-coverage table of this build (ai.onnx, ai.onnx.ml, com.microsoft).
 pub fn op_coverage() -> Vec<crate::core::ops::Coverage> {

@@ -6,6 +6,7 @@
 //   await session.release();
 
 export { init, opCoverage } from './init.js';
+export { inspectModel } from './inspect.js';
 export { InferenceSession } from './session.js';
 export { Tensor } from './tensor.js';
 export { ErrorCode, OnnxEdgeError, isOnnxEdgeError } from './errors.js';
@@ -16,6 +17,7 @@ export { DATA_TYPES } from './dtypes.js';
 /** @typedef {import('./errors.js').ErrorCodeName} ErrorCodeName */
 /** @typedef {import('./init.js').WasmSource} WasmSource */
 /** @typedef {import('./init.js').OpCoverageEntry} OpCoverageEntry */
+/** @typedef {import('./inspect.js').ModelReport} ModelReport */
 /** @typedef {import('./session.js').SessionOptions} SessionOptions */
 /** @typedef {import('./session.js').ModelSource} ModelSource */
 /** @typedef {import('./session.js').ModelIdentity} ModelIdentity */

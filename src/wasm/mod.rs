@@ -19,6 +19,14 @@ pub fn op_coverage() -> Result<JsValue, JsValue> {
     serde_wasm_bindgen::to_value(&rows).map_err(|e| JsValue::from_str(&e.to_string()))
 }
 
+/// A model's report card (metadata, op histogram, parameter bytes, unsupported ops).
+#[wasm_bindgen(js_name = inspectModel)]
+pub fn inspect_model(bytes: &[u8]) -> Result<JsValue, JsValue> {
+    let report = crate::inspect_model(bytes).map_err(|e| error::to_js(&e))?;
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    serde::Serialize::serialize(&report, &serializer).map_err(|e| JsValue::from_str(&e.to_string()))
+}
+
 /// The error codes the core can produce, for the harness's consistency check.
 #[wasm_bindgen(js_name = errorCodes)]
 pub fn error_codes() -> Vec<String> {

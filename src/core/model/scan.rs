@@ -1,10 +1,10 @@
 //! Checks on the protobuf before tract sees it: unsupported operators (with their domain and
 //! node, which tract's own error would not name), external data, and which inputs decide `If`s.
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use tract_onnx::pb::{attribute_proto, tensor_proto, GraphProto, ModelProto, NodeProto};
 
-use super::{ModelError, ModelMetadata};
+use super::{ModelError, ModelMetadata, UnsupportedOp};
 use crate::core::ops;
 
 /// What the scan learned about a model that loads.
@@ -18,10 +18,30 @@ pub struct ScanReport {
     pub node_count: usize,
     /// Nodes that tract can only plan with concrete dims (Scan, Loop).
     pub needs_concrete_dims: Vec<String>,
+    /// Every node this build cannot run, in graph order.
+    pub unsupported: Vec<UnsupportedOp>,
+    /// Node count per `domain:op_type` (`ai.onnx` for the default domain).
+    pub op_histogram: BTreeMap<String, usize>,
+    /// Initializers and their total size in bytes (as declared by their dims and types).
+    pub initializers: usize,
+    /// See `initializers`.
+    pub parameter_bytes: u64,
 }
 
 /// Walks every graph and subgraph; fails on the first unsupported op or external tensor.
 pub fn scan(proto: &ModelProto, meta: &ModelMetadata) -> Result<ScanReport, ModelError> {
+    let mut report = survey(proto, meta)?;
+    if !report.unsupported.is_empty() {
+        return Err(ModelError::UnsupportedOp(Box::new(
+            report.unsupported.remove(0),
+        )));
+    }
+    Ok(report)
+}
+
+/// Walks every graph and subgraph and reports every unsupported op instead of failing on the
+/// first; fails only on what stops the walk (no graph, external data).
+pub fn survey(proto: &ModelProto, meta: &ModelMetadata) -> Result<ScanReport, ModelError> {
     let graph = proto.graph.as_ref().ok_or_else(|| ModelError::Parse {
         reason: "the model has no graph".to_owned(),
     })?;
@@ -46,6 +66,12 @@ fn visit_graph<'a>(
     ifs: &mut Vec<&'a NodeProto>,
 ) -> Result<(), ModelError> {
     for tensor in &graph.initializer {
+        report.initializers += 1;
+        let count: u64 = tensor.dims.iter().map(|d| (*d).max(0) as u64).product();
+        let size = super::elem_type(tensor.data_type)
+            .map(|d| d.size_of() as u64)
+            .unwrap_or(0);
+        report.parameter_bytes += count * size;
         if tensor.data_location == Some(tensor_proto::DataLocation::External as i32) {
             let location = tensor
                 .external_data
@@ -67,6 +93,11 @@ fn visit_graph<'a>(
         } else {
             node.domain.as_str()
         };
+        let shown = if domain.is_empty() { "ai.onnx" } else { domain };
+        *report
+            .op_histogram
+            .entry(format!("{shown}:{}", node.op_type))
+            .or_default() += 1;
         if !ops::is_supported(register, domain, &node.op_type) {
             let node_name = if node.name.is_empty() {
                 node.output.first().cloned().unwrap_or_default()
@@ -74,13 +105,13 @@ fn visit_graph<'a>(
                 node.name.clone()
             };
             let hint = ops::unsupported_hint(domain, &node.op_type).map(str::to_owned);
-            return Err(ModelError::unsupported(
-                &node.op_type,
-                domain,
-                &node_name,
-                meta.opset(domain),
+            report.unsupported.push(UnsupportedOp {
+                op_type: node.op_type.clone(),
+                domain: domain.to_owned(),
+                node: node_name,
+                opset: meta.opset(domain),
                 hint,
-            ));
+            });
         }
         for output in &node.output {
             producers.insert(output.as_str(), node);

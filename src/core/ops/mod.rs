@@ -50,12 +50,16 @@ pub const MICROSOFT_OPS: &[(&str, bool)] = &[
     ("EmbedLayerNormalization", true),
     ("FastGelu", true),
     ("FusedConv", true),
-    ("FusedMatMul", false),
+    ("FusedMatMul", true),
+    ("GatherBlockQuantized", true),
     ("Gelu", true),
     ("GroupQueryAttention", true),
     ("MatMulIntegerToFloat", true),
+    ("MatMulNBits", true),
     ("MultiHeadAttention", true),
     ("QuickGelu", true),
+    ("SimplifiedLayerNormalization", true),
+    ("SkipSimplifiedLayerNormalization", true),
     ("SkipLayerNormalization", true),
 ];
 

@@ -4,6 +4,7 @@ mod attention;
 mod embed_layer_norm;
 mod emit;
 mod fused_conv;
+mod fused_matmul;
 mod quant_lstm;
 mod quant_matmul;
 mod rnn_state;
@@ -84,6 +85,14 @@ fn rewrite_node(
     Ok(match (domain, node.op_type.as_str()) {
         ("" | "ai.onnx", "LSTM" | "GRU" | "RNN") => rnn_state::rewrite(node, e),
         ("com.microsoft", "FusedConv") => fused_conv::rewrite(node, e)?,
+        ("com.microsoft", "FusedMatMul") => {
+            let rank = |ix| {
+                emit::input(node, ix)
+                    .and_then(|v| declared_dims(graph, v))
+                    .map(|d| d.len())
+            };
+            fused_matmul::rewrite(node, e, [rank(0), rank(1)])?
+        }
         ("com.microsoft", "MatMulIntegerToFloat") => quant_matmul::matmul_integer_to_float(node, e),
         ("com.microsoft", "DynamicQuantizeMatMul") => {
             quant_matmul::dynamic_quantize_matmul(node, e)
