@@ -36,3 +36,13 @@ pub fn op_coverage() -> Vec<crate::core::ops::Coverage> {
     crate::core::ops::coverage(&crate::core::engine::onnx().op_register)
 }
 pub use crate::core::ops::Coverage;
+
+/// Integrity checks shared by the CLI and the wasm harness: sha256 and manifest signatures.
+pub mod integrity {
+    pub use crate::core::integrity::*;
+}
+
+/// The model registry's manifest and spec resolution (`name@1.2.0`, `name@^1.2`, `name@stable`).
+pub mod registry {
+    pub use crate::core::registry::*;
+}

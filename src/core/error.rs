@@ -1,5 +1,7 @@
 //! The one error type of the core, and the stable codes callers match on.
+use super::integrity::IntegrityError;
 use super::model::{LimitError, ModelError};
+use super::registry::RegistryError;
 use super::tensor::InputError;
 
 /// Every error the core returns: one transparent variant per concern.
@@ -15,6 +17,12 @@ pub enum Error {
     /// A configured bound.
     #[error(transparent)]
     Limit(#[from] LimitError),
+    /// A file's digest or the manifest's signature.
+    #[error(transparent)]
+    Integrity(#[from] IntegrityError),
+    /// A spec that names no published version.
+    #[error(transparent)]
+    Registry(#[from] RegistryError),
 }
 
 /// Every code [`Error::code`] can return, in the order of the README table.
@@ -31,6 +39,10 @@ pub const ERROR_CODES: &[&str] = &[
     "OUTPUT_UNKNOWN",
     "LIMIT_EXCEEDED",
     "OPTIONS_INVALID",
+    "INTEGRITY",
+    "SIGNATURE",
+    "MANIFEST_INVALID",
+    "VERSION_NOT_FOUND",
 ];
 
 impl Error {
@@ -53,6 +65,12 @@ impl Error {
                 InputError::UnknownOutput { .. } => "OUTPUT_UNKNOWN",
             },
             Error::Limit(_) => "LIMIT_EXCEEDED",
+            Error::Integrity(e) => match e {
+                IntegrityError::Sha256Mismatch { .. } => "INTEGRITY",
+                IntegrityError::Signature { .. } => "SIGNATURE",
+                IntegrityError::Manifest { .. } => "MANIFEST_INVALID",
+            },
+            Error::Registry(_) => "VERSION_NOT_FOUND",
         }
     }
 
@@ -62,6 +80,8 @@ impl Error {
             Error::Model(e) => serde_json::to_value(e),
             Error::Input(e) => serde_json::to_value(e),
             Error::Limit(e) => serde_json::to_value(e),
+            Error::Integrity(e) => serde_json::to_value(e),
+            Error::Registry(e) => serde_json::to_value(e),
         };
         value.unwrap_or(serde_json::Value::Null)
     }

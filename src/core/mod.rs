@@ -2,8 +2,10 @@
 //! wasm-bindgen, JavaScript or the network.
 pub mod engine;
 pub mod error;
+pub mod integrity;
 pub mod model;
 pub mod ops;
+pub mod registry;
 pub mod rewrite;
 pub mod session;
 pub mod tensor;

@@ -27,6 +27,45 @@ pub fn inspect_model(bytes: &[u8]) -> Result<JsValue, JsValue> {
     serde::Serialize::serialize(&report, &serializer).map_err(|e| JsValue::from_str(&e.to_string()))
 }
 
+/// Lower-case hex sha256 of `bytes`.
+#[wasm_bindgen(js_name = sha256Hex)]
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    crate::integrity::sha256_hex(bytes)
+}
+
+/// Checks `bytes` against the promised sha256; throws `INTEGRITY` naming `url`.
+#[wasm_bindgen(js_name = checkSha256)]
+pub fn check_sha256(url: &str, bytes: &[u8], expected: &str) -> Result<(), JsValue> {
+    crate::integrity::check_sha256(url, bytes, expected).map_err(|e| error::to_js(&e.into()))
+}
+
+/// Parses a manifest and verifies its Ed25519 signature with `public_key` (base64); returns the
+/// manifest object only when it verifies (throws `SIGNATURE` or `MANIFEST_INVALID`).
+#[wasm_bindgen(js_name = verifyManifest)]
+pub fn verify_manifest(text: &str, public_key: &str) -> Result<JsValue, JsValue> {
+    let value =
+        crate::integrity::verify_manifest(text, public_key).map_err(|e| error::to_js(&e.into()))?;
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    serde::Serialize::serialize(&value, &serializer).map_err(|e| JsValue::from_str(&e.to_string()))
+}
+
+/// Resolves `name@version|range|alias` in a manifest given as JSON text (throws
+/// `VERSION_NOT_FOUND` listing what exists, or `MANIFEST_INVALID`).
+#[wasm_bindgen(js_name = resolveModel)]
+pub fn resolve_model(manifest_text: &str, spec: &str) -> Result<JsValue, JsValue> {
+    let manifest: crate::registry::Manifest = serde_json::from_str(manifest_text).map_err(|e| {
+        let e = crate::integrity::IntegrityError::Manifest {
+            reason: e.to_string(),
+        };
+        error::to_js(&e.into())
+    })?;
+    let resolved =
+        crate::registry::resolve(&manifest, spec).map_err(|e| error::to_js(&e.into()))?;
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    serde::Serialize::serialize(&resolved, &serializer)
+        .map_err(|e| JsValue::from_str(&e.to_string()))
+}
+
 /// The error codes the core can produce, for the harness's consistency check.
 #[wasm_bindgen(js_name = errorCodes)]
 pub fn error_codes() -> Vec<String> {
