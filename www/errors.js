@@ -36,6 +36,8 @@ export const ErrorCode = Object.freeze(/** @type {const} */ ({
   INTEGRITY: 'INTEGRITY',
   /** The manifest's signature does not verify. */
   SIGNATURE: 'SIGNATURE',
+  /** The manifest is not valid JSON of the manifest's shape (schemas/manifest.schema.json); `details`: `{ reason }`. */
+  MANIFEST_INVALID: 'MANIFEST_INVALID',
   /** Bytes could not be obtained (network, HTTP status, file system, unusable source). */
   FETCH: 'FETCH',
   /** No model version matches the requested name, range or alias. */
