@@ -46,3 +46,8 @@ pub mod integrity {
 pub mod registry {
     pub use crate::core::registry::*;
 }
+
+/// Drift statistics: reference distributions per feature (and, at run time, live ones).
+pub mod drift {
+    pub use crate::core::drift::*;
+}

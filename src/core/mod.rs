@@ -1,5 +1,6 @@
 //! The pure-Rust core: loading, planning and running ONNX models with tract. It never names
 //! wasm-bindgen, JavaScript or the network.
+pub mod drift;
 pub mod engine;
 pub mod error;
 pub mod integrity;

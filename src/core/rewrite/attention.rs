@@ -72,7 +72,14 @@ pub fn rewrite(
     let zero = e.floats(&[0.0], &[]);
     if let Some(mask) = input(node, 3) {
         // Both forms become a [B, 1, 1, S] additive mask. A 1-D mask holds valid lengths.
-        let keep = if mask_rank == Some(1) {
+        // Guessing the form would broadcast a 1-D mask over the heads: a silent wrong answer.
+        let Some(mask_rank) = mask_rank else {
+            return Err(refuse(
+                node,
+                "the rank of mask_index cannot be known before planning",
+            ));
+        };
+        let keep = if mask_rank == 1 {
             let shape = e.one("Shape", &[x], vec![]);
             let seq = e.slice(&shape, 0, 1, 2);
             let seq = e.one("Squeeze", &[&seq], vec![]);

@@ -28,9 +28,7 @@ pub fn rewrite(proto: &mut ModelProto) -> Result<(), ModelError> {
 }
 
 fn rewrite_graph(graph: &mut GraphProto, opset: i64) -> Result<(), ModelError> {
-    let nodes = std::mem::take(&mut graph.node);
-    let mut out = Vec::with_capacity(nodes.len());
-    for mut node in nodes {
+    for node in graph.node.iter_mut() {
         for attr in node.attribute.iter_mut() {
             match attribute_proto::AttributeType::try_from(attr.r#type) {
                 Ok(attribute_proto::AttributeType::Graph) => {
@@ -46,15 +44,19 @@ fn rewrite_graph(graph: &mut GraphProto, opset: i64) -> Result<(), ModelError> {
                 _ => {}
             }
         }
-        let mut e = emit::Emit::new(&node, opset);
-        if rewrite_node(&node, &mut e, graph)?.is_some() {
-            out.extend(e.nodes);
-            graph.initializer.extend(e.initializers);
-        } else {
-            out.push(node);
+    }
+    // Replacements are computed against the untouched graph, then swapped in.
+    let mut replacements = Vec::new();
+    for (ix, node) in graph.node.iter().enumerate() {
+        let mut e = emit::Emit::new(node, opset);
+        if rewrite_node(node, &mut e, graph)?.is_some() {
+            replacements.push((ix, e));
         }
     }
-    graph.node = out;
+    for (ix, e) in replacements.into_iter().rev() {
+        graph.node.splice(ix..=ix, e.nodes);
+        graph.initializer.extend(e.initializers);
+    }
     make_names_unique(graph);
     Ok(())
 }
@@ -110,11 +112,22 @@ fn rewrite_node(
     })
 }
 
-/// Dims of a value declared as an initializer, a graph input or in value_info (-1 for unknown).
+/// Dims of a value declared as an initializer, a graph input or in value_info, or known from
+/// its producer (-1 for an unknown dim).
 fn declared_dims(graph: &GraphProto, name: &str) -> Option<Vec<i64>> {
     use tract_onnx::pb::{tensor_shape_proto::dimension::Value, type_proto};
     if let Some(t) = graph.initializer.iter().find(|t| t.name == name) {
         return Some(t.dims.clone());
+    }
+    // EmbedLayerNormalization's second output is its [batch] mask_index.
+    let producer = graph
+        .node
+        .iter()
+        .find(|n| n.output.iter().any(|o| o == name));
+    if let Some(p) = producer.filter(|p| p.op_type == "EmbedLayerNormalization") {
+        if p.output.get(1).is_some_and(|o| o == name) {
+            return Some(vec![-1]);
+        }
     }
     let info = graph
         .input
