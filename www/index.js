@@ -8,6 +8,7 @@
 export { init, opCoverage } from './init.js';
 export { inspectModel } from './inspect.js';
 export { InferenceSession } from './session.js';
+export { ModelRegistry } from './registry/registry.js';
 export { Tensor } from './tensor.js';
 export { ErrorCode, OnnxEdgeError, isOnnxEdgeError } from './errors.js';
 export { DATA_TYPES } from './dtypes.js';
