@@ -29,16 +29,32 @@ import { MemoryStore } from './memory-store.js';
  * @implements {CacheStore}
  */
 export class NoStore {
-  /** @returns {Promise<undefined>} */
-  async match() {
+  /**
+   * @param {string} key
+   * @returns {Promise<undefined>}
+   */
+  async match(key) {
+    void key;
     return undefined;
   }
 
-  /** @returns {Promise<void>} */
-  async put() {}
+  /**
+   * @param {string} key
+   * @param {Uint8Array} bytes
+   * @returns {Promise<void>}
+   */
+  async put(key, bytes) {
+    void key;
+    void bytes;
+  }
 
-  /** @returns {Promise<void>} */
-  async delete() {}
+  /**
+   * @param {string} key
+   * @returns {Promise<void>}
+   */
+  async delete(key) {
+    void key;
+  }
 
   /** @returns {Promise<string[]>} */
   async keys() {

@@ -100,7 +100,7 @@ describe('the cache option', () => {
     const own = { match: async () => undefined, put: async () => {} };
     assert.equal(checkCacheOption(own), own);
     for (const bad of ['disk', 42, null, {}, { dir: '' }, { match: () => {} }]) {
-      assert.throws(() => checkCacheOption(bad), (/** @type {any} */ error) => error instanceof TypeError && error.code === 'OPTIONS_INVALID');
+      assert.throws(() => checkCacheOption(bad), (error) => error instanceof TypeError && /** @type {any} */ (error).code === 'OPTIONS_INVALID');
     }
   });
 
