@@ -241,9 +241,7 @@ export class ModelRegistry {
       model: { name: model.name, version: model.version, alias: model.alias ?? undefined, sha256: model.sha256 },
     };
     if (withIdentity.telemetry === undefined && this.telemetry !== undefined) withIdentity.telemetry = this.telemetry;
-    const session = await InferenceSession.create(bytes, withIdentity);
-    session.model = { name: model.name, version: model.version, alias: model.alias ?? undefined, sha256: model.sha256 };
-    return session;
+    return InferenceSession.create(bytes, withIdentity);
   }
 
   /**
