@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -39,6 +39,11 @@ test('registry in headless Chromium: load into Cache Storage, stop the server, r
       if (registryDown && /ERR_CONNECTION_REFUSED|Failed to load resource/.test(message.text())) return;
       if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
     });
+    /** @type {string[]} */
+    const registryRequests = [];
+    page.on('request', (request) => {
+      if (request.url().startsWith(registryServer.url)) registryRequests.push(new URL(request.url()).pathname);
+    });
     page.on('requestfailed', (request) => {
       if (registryDown && request.url().startsWith(registryServer.url)) return;
       problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`);
@@ -68,15 +73,19 @@ test('registry in headless Chromium: load into Cache Storage, stop the server, r
     assert.ok(online.cacheStorage.some((/** @type {string} */ u) => u.endsWith(`model-${sha256}`)), 'the model is in Cache Storage');
     t.diagnostic(`online: ${online.progress.length} progress events, Cache Storage keys ${online.cacheStorage.length}`);
 
+    const file = JSON.parse(await readFile(path.join(published.dir, 'manifest.json'), 'utf8')).models.iris.versions['1.2.0'].file;
+    assert.deepEqual(registryRequests, ['/manifest.json', `/${file}`]);
     await registryServer.stop();
     registryDown = true;
+    registryRequests.length = 0;
     await page.reload();
     const offline = await result();
     assert.ok(offline.ok, `the page failed offline: ${JSON.stringify(offline)}`);
     assert.deepEqual(offline.model, { name: 'iris', version: '1.2.0', alias: 'stable', sha256 });
     assert.deepEqual(offline.label, [0]);
     assert.equal(offline.manifest.source, 'offline', 'the last verified manifest from Cache Storage');
-    assert.deepEqual(offline.progress, [{ loaded: size, total: size }], 'one event: the file came from the cache');
+    assert.deepEqual(offline.progress, [{ loaded: size, total: size }]);
+    assert.deepEqual(registryRequests, ['/manifest.json'], 'only the manifest was asked for (and failed): the model came from Cache Storage');
     assert.deepEqual(problems, []);
   } finally {
     await context.close();
