@@ -91,8 +91,9 @@ export const DEFAULT_MAX_CACHE_BYTES = 512 * 1024 * 1024;
  *
  * Errors (all `OnnxEdgeError`): FETCH (`details`: `{ url, status }`, or `aborted: true`; also for a URL that is
  * neither HTTPS, loopback, `file:` nor the page's own origin), INTEGRITY (a file does not match its sha256 or
- * size), SIGNATURE, MANIFEST_INVALID, VERSION_NOT_FOUND (`details`: `{ name, spec, available, aliases }`). What fails
- * a check is never cached or parsed.
+ * size), SIGNATURE, MANIFEST_INVALID, VERSION_NOT_FOUND (`details`: `{ name, spec, available, aliases }`, or
+ * `{ kind: 'unknownModel', name, available }` for a name the manifest lacks). What fails a check is never cached or
+ * parsed.
  */
 export class ModelRegistry {
   /** @type {Required<Pick<RegistryOptions, 'fetch' | 'maxCacheBytes' | 'manifestMaxAgeMs'>> & RegistryOptions} */
