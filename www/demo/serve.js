@@ -13,7 +13,8 @@ const flowers = Float32Array.from([5.1, 3.5, 1.4, 0.2, 6.2, 2.9, 4.3, 1.3, 7.7, 
 const out = await session.run({ X: new Tensor('float32', flowers, [3, 4]) });
 const names = ['setosa', 'versicolor', 'virginica'];
 for (let i = 0; i < 3; i += 1) {
-  const p = Array.from(out.probabilities.data.slice(i * 3, i * 3 + 3), (v) => Number(v).toFixed(3));
+  const probabilities = /** @type {Float32Array} */ (out.probabilities.data);
+  const p = Array.from(probabilities.slice(i * 3, i * 3 + 3), (v) => v.toFixed(3));
   console.log(`Node: [${Array.from(flowers.slice(i * 4, i * 4 + 4)).join(', ')}] -> ${names[Number(out.label.data[i])]} (p = ${p.join(' / ')})`);
 }
 await session.release();

@@ -41,10 +41,6 @@ export const SITE_PACKAGES = path.join(REPO, '.venv', 'lib', 'python3.11', 'site
  */
 
 /**
- * Every case listed in tests/fixtures/cases/index.json.
- * @returns {Promise<IndexEntry[]>}
- */
-/**
  * Cases that do not pass yet, with the error code each must fail with
  * (tests/fixtures/expected-failures.txt; the native suite reads the same file).
  * @returns {Promise<Map<string, string>>}
@@ -62,6 +58,10 @@ export async function loadExpectedFailures() {
   return map;
 }
 
+/**
+ * Every case listed in tests/fixtures/cases/index.json.
+ * @returns {Promise<IndexEntry[]>}
+ */
 export async function loadIndex() {
   const index = JSON.parse(await readFile(path.join(FIXTURES, 'cases', 'index.json'), 'utf8'));
   return index.cases;
