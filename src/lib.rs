@@ -51,3 +51,8 @@ pub mod registry {
 pub mod drift {
     pub use crate::core::drift::*;
 }
+
+/// Quality and latency statistics: classification/regression metrics, live accuracy, quantiles.
+pub mod metrics {
+    pub use crate::core::metrics::*;
+}

@@ -4,6 +4,7 @@ pub mod drift;
 pub mod engine;
 pub mod error;
 pub mod integrity;
+pub mod metrics;
 pub mod model;
 pub mod ops;
 pub mod registry;

@@ -2,6 +2,7 @@
 //! from the npm package's entry), typed-array conversion, and the one error conversion.
 mod error;
 mod session;
+mod telemetry;
 mod tensor;
 
 use wasm_bindgen::prelude::*;
