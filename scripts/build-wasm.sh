@@ -1,23 +1,36 @@
 #!/usr/bin/env bash
-# Builds the release wasm (+simd128), then runs wasm-bindgen and wasm-opt only when cargo's
-# output changed (its sha256 is kept beside the result), so repeated `make` calls are cheap.
+# Builds the wasm variants listed in wasm-pack.toml (default: its `default` entry), then runs
+# wasm-bindgen and wasm-opt only when cargo's output changed (its sha256 is kept beside the
+# result), so repeated `make wasm` calls are cheap.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-target_dir=target/wasm
-out=$target_dir/wasm32-unknown-unknown/wasm-release/onnx_edge_wasm.wasm
 dist=www/dist
+variants=${WASM_VARIANTS:-$(python3 -c 'import tomllib; print(tomllib.load(open("wasm-pack.toml", "rb"))["default"])')}
 
-RUSTFLAGS="-C target-feature=+simd128" cargo build --locked --target wasm32-unknown-unknown \
-  --profile wasm-release -p onnx-edge-wasm --target-dir "$target_dir"
-
-hash=$(sha256sum "$out" | cut -d' ' -f1)
-if [ -f "$dist/onnx_edge_bg.wasm" ] && [ "$(cat "$dist/.source-sha256" 2>/dev/null)" = "$hash" ]; then
-  echo "wasm: $dist is up to date"
-  exit 0
-fi
-wasm-bindgen --target web --out-dir "$dist" --out-name onnx_edge "$out"
-node_modules/.bin/wasm-opt -Os --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int \
-  --enable-sign-ext --enable-mutable-globals --strip-debug --strip-producers \
-  "$dist/onnx_edge_bg.wasm" -o "$dist/onnx_edge_bg.wasm"
-echo "$hash" > "$dist/.source-sha256"
-node scripts/wasm-size.mjs "$dist/onnx_edge_bg.wasm"
+for variant in $variants; do
+  mapfile -t cfg < <(python3 - "$variant" <<'PY'
+import sys, tomllib
+v = tomllib.load(open("wasm-pack.toml", "rb"))["variants"][sys.argv[1]]
+print(v["rustflags"]); print(v["out_name"]); print(" ".join(v["wasm_opt"]))
+PY
+)
+  rustflags=${cfg[0]}; out_name=${cfg[1]}; opt_flags=${cfg[2]}
+  # The default variant keeps target/wasm (shared with `make test-wasm-bindgen`).
+  target_dir=target/wasm; [ "$variant" = simd ] || target_dir=target/wasm-$variant
+  out=$target_dir/wasm32-unknown-unknown/wasm-release/onnx_edge_wasm.wasm
+  RUSTFLAGS="$rustflags" cargo build --locked --target wasm32-unknown-unknown \
+    --profile wasm-release -p onnx-edge-wasm --target-dir "$target_dir"
+  hash=$(sha256sum "$out" | cut -d' ' -f1)
+  stamp="$dist/.$out_name.source-sha256"
+  if [ -f "$dist/${out_name}_bg.wasm" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$hash" ]; then
+    echo "wasm ($variant): $dist/${out_name}_bg.wasm is up to date"
+    continue
+  fi
+  wasm-bindgen --target web --out-dir "$dist" --out-name "$out_name" "$out"
+  # shellcheck disable=SC2086 # the flags are a list
+  node_modules/.bin/wasm-opt $opt_flags --enable-bulk-memory --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-mutable-globals --strip-debug --strip-producers \
+    "$dist/${out_name}_bg.wasm" -o "$dist/${out_name}_bg.wasm"
+  echo "$hash" > "$stamp"
+  node scripts/wasm-size.mjs "$dist/${out_name}_bg.wasm"
+done
