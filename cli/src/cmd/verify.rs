@@ -15,6 +15,9 @@ pub struct Args {
     /// The trusted public key file (.pub); without it the embedded key is only checked for consistency.
     #[arg(long)]
     key: Option<PathBuf>,
+    /// Print the result as JSON (`{ files, signature, problems: [{ code, message }] }`).
+    #[arg(long)]
+    json: bool,
 }
 
 /// Checks everything and reports every problem; the exit code is the first problem's.
@@ -24,12 +27,14 @@ pub fn run(args: Args) -> Result<ExitCode> {
         std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     let manifest = registry_dir::load(&args.dir)?;
     let mut problems: Vec<onnx_edge::Error> = Vec::new();
+    let mut signature = "none";
     match (&args.key, &manifest.signature) {
         (Some(key), _) => {
             if let Err(e) = verify_manifest(&text, &registry_dir::read_public(key)?) {
                 problems.push(e.into());
+                signature = "invalid";
             } else {
-                println!("signature: valid for the trusted key");
+                signature = "trusted";
             }
         }
         (None, Some(sig)) => {
@@ -38,11 +43,14 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 .and_then(|k| k.as_str())
                 .unwrap_or_default();
             match verify_manifest(&text, embedded) {
-                Ok(_) => println!("signature: valid for the embedded key {embedded} (pass --key to check it is the key you trust)"),
-                Err(e) => problems.push(e.into()),
+                Ok(_) => signature = "consistent",
+                Err(e) => {
+                    problems.push(e.into());
+                    signature = "invalid";
+                }
             }
         }
-        (None, None) => println!("signature: none (the manifest is unsigned)"),
+        (None, None) => {}
     }
     let mut files = 0;
     for (name, entry) in &manifest.models {
@@ -83,7 +91,25 @@ pub fn run(args: Args) -> Result<ExitCode> {
             }
         }
     }
-    println!("files: {files} checked, {} problem(s)", problems.len());
+    if args.json {
+        let listed: Vec<serde_json::Value> = problems
+            .iter()
+            .map(|p| serde_json::json!({ "code": p.code(), "message": p.to_string() }))
+            .collect();
+        println!(
+            "{}",
+            serde_json::json!({ "files": files, "signature": signature, "problems": listed })
+        );
+    } else {
+        let said = match signature {
+            "trusted" => "valid for the trusted key",
+            "consistent" => "valid for the key embedded in the manifest (pass --key to check it is the key you trust)",
+            "invalid" => "INVALID",
+            _ => "none (the manifest is unsigned)",
+        };
+        println!("signature: {said}");
+        println!("files: {files} checked, {} problem(s)", problems.len());
+    }
     match problems.into_iter().next() {
         None => Ok(ExitCode::SUCCESS),
         Some(first) => Err(first.into()),
