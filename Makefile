@@ -1,7 +1,7 @@
 # onnx-edge build and test entry points. `make test` is what CI runs (see .ci/run and README.md).
 SHELL := /bin/bash
 
-.PHONY: setup wasm test test-rust test-wasm-bindgen test-js test-e2e lint demo fixtures clean
+.PHONY: setup wasm cli test test-rust test-wasm-bindgen test-js test-e2e lint demo fixtures clean
 
 ## Installs every tool the build and the tests need (idempotent; Debian 12).
 setup:
@@ -31,11 +31,15 @@ test-wasm-bindgen:
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 		cargo test --locked --target wasm32-unknown-unknown --test wasm --target-dir target/wasm
 
-test-js: wasm
+## The native CLI (target/debug/onnx-edge): the registry tests publish and serve with it.
+cli:
+	cargo build --locked -p onnx-edge-cli
+
+test-js: wasm cli
 	node --test www/
 
-test-e2e: wasm
-	node --test tests/e2e/
+test-e2e: wasm cli
+	node --test --test-concurrency=1 tests/e2e/
 
 ## Regenerates the fixtures (needs the Python venv from tests/fixtures/requirements.txt).
 fixtures:
