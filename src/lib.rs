@@ -56,3 +56,8 @@ pub mod drift {
 pub mod metrics {
     pub use crate::core::metrics::*;
 }
+
+/// Rollout computations: sticky variant assignment, the staging gate's comparison, shadow agreement.
+pub mod rollout {
+    pub use crate::core::rollout::*;
+}

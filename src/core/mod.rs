@@ -9,5 +9,6 @@ pub mod model;
 pub mod ops;
 pub mod registry;
 pub mod rewrite;
+pub mod rollout;
 pub mod session;
 pub mod tensor;

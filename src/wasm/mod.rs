@@ -1,6 +1,7 @@
 //! The wasm-bindgen surface: internal JS classes used by the harness in www/ (never exported
 //! from the npm package's entry), typed-array conversion, and the one error conversion.
 mod error;
+mod rollout;
 mod session;
 mod telemetry;
 mod tensor;
