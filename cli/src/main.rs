@@ -30,6 +30,8 @@ enum Command {
     Verify(cmd::verify::Args),
     /// Moves an alias (stable, canary, ...) to a version, keeping the history.
     Alias(cmd::alias::Args),
+    /// Sets A/B or canary weights and a shadow candidate for a model.
+    Rollout(cmd::rollout::Args),
     /// Serves a folder on 127.0.0.1 for demos and tests (MIME types, CORS, ETag, immutable caching).
     Serve(cmd::serve::Args),
 }
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
         Command::Keygen(a) => cmd::keygen::run(a),
         Command::Verify(a) => cmd::verify::run(a),
         Command::Alias(a) => cmd::alias::run(a),
+        Command::Rollout(a) => cmd::rollout::run(a),
         Command::Serve(a) => cmd::serve::run(a),
     };
     match result {

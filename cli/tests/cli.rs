@@ -177,6 +177,25 @@ fn publish_versions_move_aliases_verify_and_catch_tampering() {
     let missing = cli(&["alias", reg_s, "iris", "canary", "9.9.9"]);
     assert_eq!(code(&missing), 7, "{}", text(&missing));
 
+    // Rollout rules name published versions only.
+    let rule = cli(&[
+        "rollout",
+        reg_s,
+        "iris",
+        "--weights",
+        "1.0.0=90,1.1.0=10",
+        "--shadow",
+        "2.0.0",
+        "--sign",
+        secret.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&rule), 0, "{}", text(&rule));
+    let written = &manifest(&reg)["models"]["iris"]["rollout"];
+    assert_eq!(written["weights"]["1.1.0"], 10.0);
+    assert_eq!(written["shadow"], "2.0.0");
+    let unknown = cli(&["rollout", reg_s, "iris", "--weights", "3.0.0=5"]);
+    assert_eq!(code(&unknown), 7, "{}", text(&unknown));
+
     // A tampered manifest fails the signature.
     let path = reg.join("manifest.json");
     let original = std::fs::read_to_string(&path).unwrap();
