@@ -69,7 +69,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
         }
     }
     entry.rollout = (!rollout.weights.is_empty() || rollout.shadow.is_some()).then_some(rollout);
+    let shown = serde_json::to_string(&entry.rollout)?;
     registry_dir::save(&args.dir, &manifest, args.sign.as_deref())?;
-    println!("{}: {}", args.name, serde_json::to_string(&entry.rollout)?);
+    println!("{}: {shown}", args.name);
     Ok(ExitCode::SUCCESS)
 }
