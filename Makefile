@@ -1,7 +1,7 @@
 # onnx-edge build and test entry points. `make test` is what CI runs (see .ci/run and README.md).
 SHELL := /bin/bash
 
-.PHONY: setup wasm cli test test-rust test-wasm-bindgen test-js test-e2e lint demo fixtures clean
+.PHONY: setup wasm cli lint lint-rust lint-js test test-rust test-wasm-bindgen test-js test-e2e lint demo fixtures clean
 
 ## Installs every tool the build and the tests need (idempotent; Debian 12).
 setup:
@@ -12,15 +12,20 @@ wasm:
 	./scripts/build-wasm.sh
 
 ## Everything CI runs.
-test: setup lint test-rust test-wasm-bindgen wasm test-js test-e2e
+test: setup lint-rust test-rust test-wasm-bindgen wasm lint-js test-js test-e2e
 
 ## The demo on the embedded iris model: a Node prediction, then the page on 127.0.0.1:8080.
 demo: setup wasm
 	node www/demo/serve.js
 
-lint:
+lint: lint-rust lint-js
+
+lint-rust:
 	cargo fmt --all -- --check
 	cargo clippy --locked --workspace --all-targets -- -D warnings
+
+## tsc checks www/ against the generated www/dist/*.d.ts, so it needs the wasm build.
+lint-js: wasm
 	node_modules/.bin/tsc -p tsconfig.json --noEmit
 
 test-rust:
