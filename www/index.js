@@ -9,6 +9,7 @@ export { init, opCoverage } from './init.js';
 export { inspectModel } from './inspect.js';
 export { InferenceSession } from './session.js';
 export { ModelRegistry } from './registry/registry.js';
+export { Telemetry } from './telemetry/telemetry.js'; // telemetry (issue 14)
 export { Tensor } from './tensor.js';
 export { ErrorCode, OnnxEdgeError, isOnnxEdgeError } from './errors.js';
 export { DATA_TYPES } from './dtypes.js';
@@ -29,3 +30,12 @@ export { DATA_TYPES } from './dtypes.js';
 /** @typedef {import('./session.js').RunOptions} RunOptions */
 /** @typedef {import('./session.js').ReturnType} ReturnType */
 /** @typedef {import('./session.js').TensorLike} TensorLike */
+/** @typedef {import('./telemetry/telemetry.js').TelemetryOptions} TelemetryOptions */
+/** @typedef {import('./telemetry/telemetry.js').TelemetrySnapshot} TelemetrySnapshot */
+/** @typedef {import('./telemetry/telemetry.js').TrackOptions} TrackOptions */
+/** @typedef {import('./telemetry/telemetry.js').ModelSpec} ModelSpec */
+/** @typedef {import('./telemetry/thresholds.js').Thresholds} Thresholds */
+/** @typedef {import('./telemetry/events.js').TelemetryEvent} TelemetryEvent */
+/** @typedef {import('./telemetry/events.js').Logger} TelemetryLogger */
+/** @typedef {import('./telemetry/reporter.js').ReportOptions} ReportOptions */
+/** @typedef {import('./telemetry/reporter.js').Reporter} Reporter */

@@ -5,6 +5,7 @@ import { DTYPES, isDataType, typedArrayName } from './dtypes.js';
 import { callWasm, liveEngine } from './init.js';
 import { readSource } from './source.js';
 import { describe, Tensor } from './tensor.js';
+import { telemetryOf } from './telemetry/hooks.js'; // telemetry (issue 14)
 
 /** @typedef {import('./dtypes.js').DataType} DataType */
 /** @typedef {import('./init.js').Engine} Engine */
@@ -22,7 +23,8 @@ import { describe, Tensor } from './tensor.js';
  *   (LIMIT_EXCEEDED)
  * @property {boolean} [optimize] optimise the plan (default true)
  * @property {ModelIdentity} [model] who this model is, for metrics; kept as `session.model`
- * @property {unknown} [telemetry] a Telemetry to record into (used by the deployment layer)
+ * @property {unknown} [telemetry] a Telemetry to record each run into (latency, predictions, errors by code, drift,
+ *   live accuracy: www/telemetry/); OPTIONS_INVALID if it is not one
  * @property {(progress: { loaded: number, total?: number }) => void} [onProgress] download progress of a URL or Response
  * @property {unknown} [executionProviders] accepted for onnxruntime-web compatibility and ignored
  * @property {'disabled' | 'basic' | 'extended' | 'layout' | 'all'} [graphOptimizationLevel] `'disabled'` means
@@ -58,7 +60,11 @@ import { describe, Tensor } from './tensor.js';
 
 /** @typedef {{ readonly [name: string]: Tensor | TensorLike }} FeedsType */
 /** @typedef {readonly string[] | { readonly [name: string]: Tensor | TensorLike | null }} FetchesType */
-/** @typedef {{ [key: string]: unknown }} RunOptions accepted for onnxruntime-web compatibility; nothing is read yet */
+/**
+ * Accepted for onnxruntime-web compatibility. With a Telemetry, `predictionId` (a string, or one per row) and
+ * `variant` are read (www/telemetry/run-options.js); nothing else is read yet.
+ * @typedef {{ predictionId?: string | readonly string[], variant?: string, [key: string]: unknown }} RunOptions
+ */
 /** @typedef {{ readonly [name: string]: Tensor }} ReturnType */
 
 const CREATE = Symbol('InferenceSession.create');
@@ -84,6 +90,8 @@ export class InferenceSession {
   #released = false;
   /** @type {Promise<void>} */
   #queue = Promise.resolve();
+  /** telemetry (issue 14): where runs are reported (`options.telemetry`). @type {import('./telemetry/hooks.js').TelemetryHooks | null} */
+  #telemetry = null;
 
   /**
    * Not for direct use: call `InferenceSession.create`.
@@ -139,13 +147,16 @@ export class InferenceSession {
       throw argumentError(ErrorCode.OPTIONS_INVALID, 'options must be an object', { reason: describe(options) });
     }
     const wasmOptions = toWasmOptions(options);
+    const telemetry = telemetryOf(options.telemetry); // telemetry (issue 14)
     const [bytes, engine] = await Promise.all([
       readSource(source, { maxBytes: wasmOptions.limits?.maxModelBytes, onProgress: options.onProgress }),
       liveEngine(),
     ]);
     const wasm = callWasm(engine, () => new engine.glue.WasmSession(bytes, wasmOptions));
     try {
-      return new InferenceSession(CREATE, { engine, wasm, bytes, wasmOptions, model: options.model ?? null });
+      const session = new InferenceSession(CREATE, { engine, wasm, bytes, wasmOptions, model: options.model ?? null });
+      session.#telemetry = telemetry; // telemetry (issue 14)
+      return session;
     } catch (error) {
       freeQuietly(engine, wasm);
       throw error;
@@ -162,7 +173,8 @@ export class InferenceSession {
   /**
    * @overload
    * @param {FeedsType} feeds input name to tensor
-   * @param {FetchesType} fetches the outputs wanted: names, or an object keyed by name (values are ignored)
+   * @param {FetchesType | undefined} fetches the outputs wanted: names, or an object keyed by name (values are
+   *   ignored); undefined for all (telemetry, issue 14: `run(feeds, undefined, { predictionId })`)
    * @param {RunOptions} [options]
    * @returns {Promise<ReturnType>}
    */
@@ -173,7 +185,17 @@ export class InferenceSession {
    * @returns {Promise<ReturnType>}
    */
   async run(feeds, fetches, options) {
-    void options;
+    // telemetry (issue 14): a session made with `{ telemetry }` reports each run to it
+    if (this.#telemetry !== null) return this.#telemetry.recordRun(this, feeds, fetches, options, () => this.#run(feeds, fetches));
+    return this.#run(feeds, fetches);
+  }
+
+  /**
+   * @param {FeedsType} feeds
+   * @param {FetchesType | RunOptions} [fetches]
+   * @returns {Promise<ReturnType>}
+   */
+  async #run(feeds, fetches) {
     this.#checkLive();
     const wasmFeeds = this.#checkFeeds(feeds);
     const names = this.#checkFetches(fetches);

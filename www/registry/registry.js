@@ -15,6 +15,7 @@ import { fetchManifest, manifestFromObject } from './manifest.js';
 import { checkCacheOption, openStore, toBytes } from './stores.js';
 import { defaultBaseUrl, toAbsoluteUrl } from './url-policy.js';
 import { versionHistory } from './version-history.js';
+import { telemetryOf } from '../telemetry/hooks.js'; // telemetry (issue 14)
 
 /** @typedef {import('./stores.js').CacheStore} CacheStore */
 /** @typedef {import('./stores.js').CacheOption} CacheOption */
@@ -226,6 +227,28 @@ export class ModelRegistry {
    * @returns {Promise<InferenceSession>}
    */
   async load(spec, options = {}) {
+    // telemetry (issue 14): load duration, cache hit or miss and the version's drift `reference` go to the telemetry;
+    // a failed load is counted by its error code
+    const telemetry = telemetryOf(options.sessionOptions?.telemetry ?? this.telemetry);
+    if (telemetry === null) return (await this.#load(spec, options)).session;
+    const started = performance.now();
+    try {
+      const { session, model, fromCache } = await this.#load(spec, options);
+      const entry = this.#state?.manifest.models[model.name]?.versions[model.version];
+      telemetry.recordLoad(session.model ?? model, { seconds: (performance.now() - started) / 1000, fromCache, entry });
+      return session;
+    } catch (error) {
+      telemetry.recordError({ name: typeof spec === 'string' ? spec.split('@')[0] : '' }, error);
+      throw error;
+    }
+  }
+
+  /**
+   * @param {string} spec
+   * @param {LoadOptions} options
+   * @returns {Promise<{ session: InferenceSession, model: ResolvedModel, fromCache: boolean }>}
+   */
+  async #load(spec, options) {
     const sessionOptions = options.sessionOptions ?? {};
     const model = await this.resolve(spec);
     const limit = sessionOptions.limits?.maxModelBytes;
@@ -234,7 +257,7 @@ export class ModelRegistry {
         details: { kind: 'modelBytes', limit, actual: model.size },
       });
     }
-    const { bytes } = await this.#modelBytes(model, options);
+    const { bytes, fromCache } = await this.#modelBytes(model, options);
     throwIfAborted(options.signal, new URL(model.url));
     /** @type {SessionOptions} */
     const withIdentity = {
@@ -242,7 +265,7 @@ export class ModelRegistry {
       model: { name: model.name, version: model.version, alias: model.alias ?? undefined, sha256: model.sha256 },
     };
     if (withIdentity.telemetry === undefined && this.telemetry !== undefined) withIdentity.telemetry = this.telemetry;
-    return InferenceSession.create(bytes, withIdentity);
+    return { session: await InferenceSession.create(bytes, withIdentity), model, fromCache };
   }
 
   /**
