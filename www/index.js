@@ -9,6 +9,7 @@ export { init, opCoverage } from './init.js';
 export { inspectModel } from './inspect.js';
 export { InferenceSession } from './session.js';
 export { ModelRegistry } from './registry/registry.js';
+export { Deployment, accuracyCheck, assignVariant, bucketOf } from './rollout/index.js';
 export { Telemetry } from './telemetry/telemetry.js'; // telemetry (issue 14)
 export { Tensor } from './tensor.js';
 export { ErrorCode, OnnxEdgeError, isOnnxEdgeError } from './errors.js';

@@ -15,6 +15,7 @@ import { fetchManifest, manifestFromObject } from './manifest.js';
 import { checkCacheOption, openStore, toBytes } from './stores.js';
 import { defaultBaseUrl, toAbsoluteUrl } from './url-policy.js';
 import { versionHistory } from './version-history.js';
+import { Deployment } from '../rollout/deployment.js';
 import { telemetryOf } from '../telemetry/hooks.js'; // telemetry (issue 14)
 
 /** @typedef {import('./stores.js').CacheStore} CacheStore */
@@ -266,6 +267,18 @@ export class ModelRegistry {
     };
     if (withIdentity.telemetry === undefined && this.telemetry !== undefined) withIdentity.telemetry = this.telemetry;
     return { session: await InferenceSession.create(bytes, withIdentity), model, fromCache };
+  }
+
+  /**
+   * Serve model `name` as a deployment that follows the manifest's aliases (`stable` by default) and rollout rules
+   * (weights, shadow): a staging gate before any version serves, blue-green switches with automatic rollback, sticky
+   * A/B and canary assignment by user key, shadow runs (www/rollout/deployment.js).
+   * @param {string} name
+   * @param {import('../rollout/deploy-options.js').DeployOptions} [options]
+   * @returns {Promise<import('../rollout/deployment.js').Deployment>}
+   */
+  deploy(name, options = {}) {
+    return Deployment.create(this, name, options);
   }
 
   /**
