@@ -139,7 +139,10 @@ export class Telemetry {
   #thresholds;
   /** @type {Readonly<Record<string, string>>} */
   #resource;
-  #startedAt = Date.now();
+  /** When counting began (the first record or export; not at construction: Workers freeze time outside requests). */
+  #startedAt = 0;
+  /** OTLP `service.instance.id`, made on first export (Workers refuse random numbers at global scope). @type {string | null} */
+  #instanceId;
   /** @type {Map<string, Series>} */
   #series = new Map();
   /** @type {WeakMap<object, Series>} the series of a session's runs without a variant option */
@@ -192,9 +195,9 @@ export class Telemetry {
     this.#thresholds = mergeThresholds(DEFAULT_THRESHOLDS, options.thresholds, 'new Telemetry');
     this.#events = new Events(options.logger);
     this.#metrics = new MetricSet(options.labels);
+    this.#instanceId = options.instanceId ?? null;
     this.#resource = Object.freeze({
       'service.name': options.service ?? 'onnx-edge',
-      'service.instance.id': options.instanceId ?? randomId(),
       'telemetry.sdk.name': SCOPE.name,
       'telemetry.sdk.version': SCOPE.version,
       'telemetry.sdk.language': typeof document === 'undefined' ? 'nodejs' : 'webjs',
@@ -371,6 +374,9 @@ export class Telemetry {
     if (typeof predictionId !== 'string') {
       throw argumentError(ErrorCode.OPTIONS_INVALID, 'feedback(predictionId, label): predictionId must be a string', { reason: 'predictionId' });
     }
+    if (!['number', 'bigint', 'boolean', 'string'].includes(typeof label) || (typeof label === 'number' && !Number.isFinite(label))) {
+      throw argumentError(ErrorCode.OPTIONS_INVALID, 'feedback: the label is a finite number, a bigint, a boolean or a class name', { reason: 'label' });
+    }
     if (!this.#enabled) return false;
     const series = this.#routes.get(predictionId);
     const engine = this.#engine;
@@ -414,10 +420,11 @@ export class Telemetry {
    * @returns {{ resourceMetrics: object[] }}
    */
   otlp() {
+    this.#instanceId ??= randomId();
     return renderOtlpJson(this.#metrics.collect(), {
-      resource: this.#resource,
+      resource: { ...this.#resource, 'service.instance.id': this.#instanceId },
       scope: SCOPE,
-      startTimeUnixNano: unixNanoString(this.#startedAt),
+      startTimeUnixNano: unixNanoString(this.#start()),
       timeUnixNano: unixNanoString(Date.now()),
     });
   }
@@ -539,6 +546,7 @@ export class Telemetry {
    */
   async recordRun(session, feeds, fetches, options, run) {
     if (!this.#enabled) return run();
+    if (this.#startedAt === 0) this.#start();
     const started = performance.now();
     /** @type {Record<string, import('../tensor.js').Tensor>} */
     let outputs;
@@ -567,6 +575,7 @@ export class Telemetry {
    */
   recordLoad(model, load) {
     if (!this.#enabled) return;
+    this.#start();
     this.#guard(undefined, () => {
       const labels = [boundLabelValue(model.name), boundLabelValue(model.version)];
       this.#loads.observe(labels, load.seconds);
@@ -592,6 +601,7 @@ export class Telemetry {
    */
   recordError(model, error) {
     if (!this.#enabled) return;
+    this.#start();
     this.#guard(undefined, () => {
       const code = codeOf(error);
       this.#errors.inc([boundLabelValue(model?.name), boundLabelValue(model?.version), '', code]);
@@ -759,6 +769,12 @@ export class Telemetry {
     return { ...this.#tracks.get(series.model), ...this.#tracks.get(`${series.model}@${series.version}`) };
   }
 
+  /** @returns {number} when counting began (ms since the epoch), set now if it had not */
+  #start() {
+    if (this.#startedAt === 0) this.#startedAt = Date.now();
+    return this.#startedAt;
+  }
+
   /** @returns {Promise<Engine | null>} */
   async #refreshEngine() {
     try {
@@ -866,11 +882,8 @@ function labelValue(label, classes) {
   if (typeof label === 'number' && Number.isFinite(label)) return label;
   if (typeof label === 'bigint') return Number(label);
   if (typeof label === 'boolean') return label ? 1 : 0;
-  if (typeof label === 'string') {
-    const index = classes?.indexOf(label) ?? -1;
-    return index < 0 ? null : index;
-  }
-  throw argumentError(ErrorCode.OPTIONS_INVALID, 'feedback: the label is a number, bigint, boolean or class name', { reason: 'label' });
+  const index = typeof label === 'string' ? classes?.indexOf(label) ?? -1 : -1;
+  return index < 0 ? null : index;
 }
 
 /**

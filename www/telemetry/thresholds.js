@@ -3,7 +3,9 @@
 //
 // Defaults (common practice): PSI above 0.1 is a moderate shift (`warn`), above 0.25 a significant one (`alert`);
 // Jensen-Shannon divergence (base 2, in [0, 1]) above 0.1 is `warn`; the binned Kolmogorov-Smirnov statistic has no
-// default threshold (set `ks` to use it). A feature is judged only once its window holds `minSamples` values.
+// default threshold (set `ks` to use it). A feature is judged only once its window holds `minSamples` values (500):
+// sampling noise alone gives a PSI of about (bins - 1) / n on n values, 0.09 for 100 values in 10 bins, which would
+// pass the warn threshold by chance; at 500 values it is about 0.02.
 // Live accuracy: an `accuracy-drop` when the rolling accuracy over at least `minLabels` labelled predictions falls
 // below `accuracy` (0.8 by default), or, for regressors, when MAE or RMSE rises above `mae` / `rmse` (no default).
 
@@ -15,7 +17,7 @@ import { argumentError, ErrorCode } from '../errors.js';
  * @property {number} psiAlert PSI above this is `alert` (0.25)
  * @property {number} js Jensen-Shannon divergence above this is `warn` (0.1)
  * @property {number | null} ks KS statistic above this is `warn` (none)
- * @property {number} minSamples values a feature's window needs before it is judged (100)
+ * @property {number} minSamples values a feature's window needs before it is judged (500)
  * @property {number} accuracy rolling accuracy below this is an `accuracy-drop` (0.8)
  * @property {number | null} mae regressors: MAE above this is an `accuracy-drop` (none)
  * @property {number | null} rmse regressors: RMSE above this is an `accuracy-drop` (none)
@@ -24,7 +26,7 @@ import { argumentError, ErrorCode } from '../errors.js';
 
 /** @type {Readonly<Thresholds>} */
 export const DEFAULT_THRESHOLDS = Object.freeze({
-  psiWarn: 0.1, psiAlert: 0.25, js: 0.1, ks: null, minSamples: 100, accuracy: 0.8, mae: null, rmse: null, minLabels: 50,
+  psiWarn: 0.1, psiAlert: 0.25, js: 0.1, ks: null, minSamples: 500, accuracy: 0.8, mae: null, rmse: null, minLabels: 50,
 });
 
 const NULLABLE = new Set(['ks', 'mae', 'rmse']);
