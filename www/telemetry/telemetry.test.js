@@ -44,7 +44,7 @@ describe('Telemetry with sessions', { skip }, () => {
     const watched = await InferenceSession.create(bytes, { telemetry, model: { name: 'iris', version: '1.0.0' } });
     const a = await plain.run(x(3));
     const b = await watched.run(x(3), ['label'], { predictionId: ['a', 'b', 'c'] });
-    assert.deepEqual(Array.from(b.label.data), Array.from(a.label.data));
+    assert.deepEqual(Array.from(/** @type {ArrayLike<unknown>} */ (b.label.data)), Array.from(/** @type {ArrayLike<unknown>} */ (a.label.data)));
     assert.deepEqual(Object.keys(b), ['label']);
     /** @type {[unknown, string][]} */
     const bad = [
@@ -59,7 +59,7 @@ describe('Telemetry with sessions', { skip }, () => {
       assert.equal(watchedError?.code, code);
       assert.equal(watchedError?.constructor, plainError?.constructor);
     }
-    await assert.rejects(watched.run(x(), { predictionId: 42 }), { code: ErrorCode.OPTIONS_INVALID });
+    await assert.rejects(watched.run(x(), /** @type {any} */ ({ predictionId: 42 })), { code: ErrorCode.OPTIONS_INVALID });
     await watched.release();
     await assert.rejects(watched.run(x()), { code: ErrorCode.RELEASED });
     const [s] = telemetry.snapshot().models;
