@@ -169,12 +169,15 @@ export class Reporter {
   }
 
   /**
-   * Stop: a last flush, then no timers or listeners.
+   * Stop: a last flush (unless `flush: false`; what is queued stays queued for the next reporter on the same
+   * storage), then no timers or listeners.
+   * @param {{ flush?: boolean }} [options]
    * @returns {Promise<void>}
    */
-  async stop() {
+  async stop(options = {}) {
     if (this.#stopped) return;
-    await this.flush().catch(() => {});
+    if (options.flush !== false) await this.flush().catch(() => {});
+    await this.ready.catch(() => {});
     this.#halt();
   }
 
