@@ -3,7 +3,8 @@
 //
 //   POST /predict   {"inputs": {NAME: {"type", "dims", "data"}}, "outputs"?: [NAME...], "predictionId"?: "..."}
 //                   -> 200 {"outputs": {NAME: {"type", "dims", "data"}}, "model": {"name", "version"}, "variant"}
-//   POST /feedback  {"predictionId": "...", "label": ...} -> 202 (the delayed label, for live accuracy)
+//   POST /feedback  {"predictionId": "...", "label": ...} -> 202 {"ok": true, "matched"} (a delayed label, for live
+//                   accuracy; `matched` is false for an id the telemetry does not know, or no longer)
 //   GET  /metrics   -> Prometheus text exposition 0.0.4 (`telemetry.prometheus()`)
 //   GET  /healthz   -> 200 {"ok": true, "model", "variant", "inputs", "outputs", "uptimeSeconds", "memory"}
 //
@@ -123,8 +124,8 @@ export function createHandler({ session, model, telemetry, variant = 'default', 
     if (!isPlainObject(body) || typeof body.predictionId !== 'string' || !('label' in body)) {
       throw new HttpError(400, 'REQUEST_INVALID', 'the body must be {"predictionId": string, "label": value}');
     }
-    telemetry.feedback(body.predictionId, body.label);
-    return json(202, { ok: true });
+    const matched = telemetry.feedback(body.predictionId, body.label);
+    return json(202, { ok: true, matched: matched !== false });
   }
 
   /** @param {Request} request */
