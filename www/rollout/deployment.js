@@ -198,7 +198,7 @@ export class Deployment {
     settle(slot);
     this.#record(slot, { at, ms: at - started, ok: true });
     const shadow = table.shadow;
-    if (shadow !== null && !shadow.retired) {
+    if (shadow !== null && !shadow.retired && shadow !== slot) {
       shadow.inflight += 1;
       const kept = this.#shadow.schedule({
         session: shadow.session,
@@ -395,7 +395,7 @@ export class Deployment {
     this.#table = next;
     this.#events.emit('rollback', { name: this.name, from: watch.version, to: next.primary.version, figures });
     recordSwitch(this.#settings.telemetry, this.name, watch.version, next.primary.version, 'rollback');
-    const bad = this.#slots().find((s) => s.version === watch.version);
+    const bad = tableSlots(table).find((s) => s.version === watch.version);
     if (bad !== undefined) await this.#retireUnused(bad);
   }
 
