@@ -266,13 +266,13 @@ describe(`a real Prometheus scraping the Node example (${prometheus.version ?? '
   });
 
   test('the alert rules of deploy/alerts.yml evaluate on the real series without error', async () => {
-    const groups = await waitFor(async () => {
+    const groups = /** @type {any[]} */ (await waitFor(async () => {
       const { data } = await api(base, '/api/v1/rules');
       /** @type {any[]} */
       const all = data.groups;
       const evaluated = all.length > 0 && all.every((g) => g.rules.every((/** @type {any} */ r) => r.health !== 'unknown'));
       return evaluated ? all : null;
-    }, 30_000, 'every rule evaluated once');
+    }, 30_000, 'every rule evaluated once'));
     const bad = groups.flatMap((g) => g.rules).filter((r) => r.health !== 'ok').map((r) => `${r.name}: ${r.lastError}`);
     assert.deepEqual(bad, []);
     // The recording rules produce the series the alerts read.
