@@ -444,7 +444,8 @@ test('config.capnp lists exactly the modules the Worker imports (node www/exampl
   const listed = configModules(readFileSync(path.join(REPO, CONFIG), 'utf8'));
   const needed = workerModules();
   assert.equal(listed[0]?.name, needed[0], 'the Worker is the first (main) module');
-  assert.deepEqual(listed.map((m) => m.name).sort(), [...needed].sort());
+  assert.deepEqual(listed.map((m) => m.name).sort(), [...needed].sort(),
+    `${CONFIG} is out of date: paste the list that \`node www/examples/dev/modules.js\` prints into it`);
   for (const entry of listed) {
     assert.equal(entry.kind, moduleKind(entry.name), entry.name);
     assert.equal(path.posix.join(path.posix.dirname(CONFIG), entry.file), entry.name, `${entry.name} embeds its own file`);
