@@ -471,3 +471,47 @@ test('the handler refuses a streamed body (no Content-Length) once it passes the
   assert.equal((await response.json()).error.code, 'REQUEST_TOO_LARGE');
   assert.ok(pulled <= 1024 * 1024 + 3 * 64 * 1024, `read ${pulled} bytes`);
 });
+
+test('the JSON tensor form round-trips every dtype (identity_all_dtypes.onnx, in process)', async () => {
+  const { createHandler } = await import('../../www/examples/handler.js');
+  const { InferenceSession } = await import('../../www/index.js');
+  const session = await InferenceSession.create(path.join(REPO, 'tests/fixtures/models/identity_all_dtypes.onnx'));
+  const handler = createHandler({ session, model: { name: 'identity', version: '1' } });
+  /** @param {unknown} body */
+  const post = async (body) => {
+    const response = await handler(new Request('http://127.0.0.1/predict', { method: 'POST', body: JSON.stringify(body) }));
+    return { status: response.status, json: await response.json() };
+  };
+  /** Sent, and what comes back. @type {Record<string, [unknown[], unknown[]]>} */
+  const cases = {
+    float32: [[1.5, 'NaN', '-Infinity'], [1.5, 'NaN', '-Infinity']],
+    float64: [[0.1, 'Infinity', -2], [0.1, 'Infinity', -2]],
+    float16: [[0.5, 65504, 'NaN'], [0.5, 65504, 'NaN']],
+    int8: [[-128, 0, 127], [-128, 0, 127]],
+    uint8: [[0, 255, 7], [0, 255, 7]],
+    int16: [[-32768, 1, 32767], [-32768, 1, 32767]],
+    uint16: [[0, 1, 65535], [0, 1, 65535]],
+    int32: [[-2147483648, 1, 2147483647], [-2147483648, 1, 2147483647]],
+    uint32: [[0, 1, 4294967295], [0, 1, 4294967295]],
+    int64: [['-9223372036854775808', 9007199254740991, '9007199254740993'], ['-9223372036854775808', 9007199254740991, '9007199254740993']],
+    uint64: [['18446744073709551615', 0, '42'], ['18446744073709551615', 0, 42]],
+    bool: [[true, false, 1], [true, false, true]],
+  };
+  /** @type {Record<string, unknown>} */
+  const inputs = {};
+  for (const [type, [data]] of Object.entries(cases)) inputs[`in_${type}`] = { type, dims: [3], data };
+  const { status, json } = await post({ inputs });
+  assert.equal(status, 200, JSON.stringify(json));
+  for (const [type, [, expected]] of Object.entries(cases)) {
+    assert.deepEqual(json.outputs[`out_${type}`], { type, dims: [3], data: expected }, type);
+  }
+  const refusals = [
+    ['int64', ['1.5', 0, 0]], ['uint8', [256, 0, 0]], ['int64', [2 ** 53, 0, 0]], ['bool', ['yes', 0, 0]],
+  ];
+  for (const [type, data] of refusals) {
+    const bad = await post({ inputs: { ...inputs, [`in_${type}`]: { type, dims: [3], data } } });
+    assert.equal(bad.status, 400, `${type} ${JSON.stringify(data)}`);
+    assert.equal(bad.json.error.code, 'INPUT_DTYPE', JSON.stringify(bad.json));
+  }
+  await session.release();
+});

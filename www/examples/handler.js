@@ -4,7 +4,8 @@
 //   POST /predict   {"inputs": {NAME: {"type", "dims", "data"}}, "outputs"?: [NAME...], "predictionId"?: "..."}
 //                   -> 200 {"outputs": {NAME: {"type", "dims", "data"}}, "model": {"name", "version"}, "variant"}
 //   POST /feedback  {"predictionId": "...", "label": ...} -> 202 {"ok": true, "matched"} (a delayed label, for live
-//                   accuracy; `matched` is false for an id the telemetry does not know, or no longer)
+//                   accuracy; `matched` is false for an id the telemetry does not know, or no longer). For a
+//                   /predict of n rows, row i's id is `${predictionId}#${i}` (the telemetry's rule).
 //   GET  /metrics   -> Prometheus text exposition 0.0.4 (`telemetry.prometheus()`)
 //   GET  /healthz   -> 200 {"ok": true, "model", "variant", "inputs", "outputs", "uptimeSeconds", "memory"}
 //
@@ -14,11 +15,12 @@
 // way. bool comes back as true/false (0/1 accepted). float16 travels as values, not bits.
 //
 // Errors are `{"error": {"code", "message", "details"}}` with the OnnxEdgeError / TypeError code of the library
-// (INPUT_MISSING, INPUT_UNKNOWN, INPUT_DTYPE, INPUT_SHAPE, OUTPUT_UNKNOWN, LIMIT_EXCEEDED, MODEL_RUN: 400;
+// (INPUT_MISSING, INPUT_UNKNOWN, INPUT_DTYPE, INPUT_SHAPE, OUTPUT_UNKNOWN, LIMIT_EXCEEDED, MODEL_RUN, OPTIONS_INVALID: 400;
 // RELEASED: 503; ENGINE: 500) or one of this handler's: REQUEST_JSON (the body is not JSON: 400), REQUEST_INVALID
 // (JSON of the wrong shape: 400), REQUEST_TOO_LARGE (413), NOT_FOUND (404), METHOD_NOT_ALLOWED (405, with an
 // `Allow` header), FEEDBACK_UNSUPPORTED (501, the telemetry has no `feedback`), INTERNAL (500, a bug). A bad
-// request never makes a 500, and the handler never throws.
+// request never makes a 500, and the handler never throws. The telemetry counts runs only: a request refused before
+// the session runs (not JSON, a tensor `new Tensor` refuses, 413, ...) is answered with its code but not counted.
 
 import { ErrorCode, Tensor } from '../index.js';
 
