@@ -440,6 +440,34 @@ describe('node example under load', { timeout: 600_000 }, () => {
   });
 });
 
+describe('node example with MODEL, MODEL_NAME and MODEL_VERSION', { skip: node.skip ?? false, timeout: 120_000 }, () => {
+  /** @type {RunningExample | undefined} */
+  let example;
+  before(async () => {
+    example = await startExample('node', {
+      env: { MODEL: 'tests/fixtures/models/ml_logistic_regression_iris.onnx', MODEL_NAME: 'iris-logreg', MODEL_VERSION: '2.0.0' },
+      lifetimeMs: 120_000,
+    });
+  });
+  after(async () => {
+    await example?.stop();
+  });
+
+  test('serves that model under that name and version', async () => {
+    const running = /** @type {RunningExample} */ (example);
+    const health = await call(running, '/healthz');
+    assert.deepEqual(health.json.model, { name: 'iris-logreg', version: '2.0.0' });
+    const fixture = await loadCase('ml_logistic_regression_iris');
+    for (const run of fixture.runs) {
+      const { status, json, text } = await predict(running, { inputs: run.inputs });
+      assert.equal(status, 200, text);
+      assert.deepEqual(compareOutputs(json.outputs, run.outputs, fixture.tolerance, fixture.exact).failures, []);
+    }
+    const metrics = await call(running, '/metrics');
+    assert.ok(total(metrics.text, 'onnx_edge_predictions_total', { model: 'iris-logreg', version: '2.0.0', variant: 'node' }) > 0);
+  });
+});
+
 test('config.capnp lists exactly the modules the Worker imports (node www/examples/dev/modules.js prints them)', () => {
   const listed = configModules(readFileSync(path.join(REPO, CONFIG), 'utf8'));
   const needed = workerModules();
