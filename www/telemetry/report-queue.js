@@ -54,13 +54,16 @@ export class ReportQueue {
   }
 
   /**
-   * Add a report, then drop the oldest beyond the caps.
-   * @param {QueuedReport} report
+   * Add a report, then drop the oldest beyond the caps. With `take`, the report is whatever `take()` returns under
+   * the lock (null: nothing to add), so that of two tabs only one adopts a report stashed at page hide.
+   * @param {QueuedReport | (() => QueuedReport | null)} report
    * @returns {Promise<{ dropped: number, total: number }>} dropped now, and ever
    */
   add(report) {
     return this.update((state) => {
-      const items = [...state.items, report];
+      const adding = typeof report === 'function' ? report() : report;
+      if (adding === null) return { state: null, result: { dropped: 0, total: state.dropped } };
+      const items = [...state.items, adding];
       let bytes = items.reduce((sum, item) => sum + item.body.length, 0);
       let dropped = 0;
       while (items.length > 0 && (items.length > this.maxItems || bytes > this.maxBytes)) {

@@ -82,6 +82,8 @@ export class Reporter {
   #stopped = false;
   #sequence = 0;
   #idPrefix;
+  /** localStorage key prefix of reports stashed at page hide. */
+  #stashPrefix = '';
   /** @type {{ model: string, version: string, variant: string, inputs: Record<string, { type: string, dims: number[], data: (number | string)[] }> }[]} */
   #inputs = [];
   /** @type {(() => void)[]} */
@@ -132,16 +134,19 @@ export class Reporter {
     const inputsUrl = options.inputsUrl === undefined ? null : new URL(options.inputsUrl, globalThis.location?.href);
     this.#deliver = send !== undefined ? viaSend(send) : viaHttp(/** @type {URL} */ (metricsUrl), inputsUrl, headers, options.fetch);
     const queueName = shortHash(metricsUrl?.href ?? 'send');
-    this.ready = openQueueStore(options.storage, queueName).then((store) => {
-      this.#queue = new ReportQueue(store, { name: queueName, maxItems: this.#options.maxQueue, maxBytes: this.#options.maxQueueBytes });
-      return this.#queue.update((state) => ({ state: null, result: undefined }));
+    this.#stashPrefix = `onnx-edge-telemetry:${queueName}:`;
+    this.ready = openQueueStore(options.storage, queueName).then(async (store) => {
+      const queue = new ReportQueue(store, { name: queueName, maxItems: this.#options.maxQueue, maxBytes: this.#options.maxQueueBytes });
+      this.#queue = queue;
+      await this.#adoptStashed().catch(() => {});
+      await queue.update(() => ({ state: null, result: undefined }));
     });
     if (includeInputs) this.#cleanups.push(host.captureInputs((series, feeds) => this.#keepInputs(series, feeds)));
     this.#interval = setInterval(() => { void this.flush().catch(() => {}); }, this.#options.intervalMs);
     unref(this.#interval);
     if (options.pageLifecycle ?? typeof document !== 'undefined') this.#watchPage();
     // Reports queued by an earlier page or process go out as soon as the queue is open.
-    void this.ready.then(() => this.#deliverQueued(), () => {});
+    void this.ready.then(() => ((this.#queue?.mirror.items.length ?? 0) > 0 ? this.#deliverQueued() : undefined), () => {});
   }
 
   /**
@@ -163,9 +168,21 @@ export class Reporter {
    * @returns {Promise<number>}
    */
   async queued() {
+    return (await this.status()).queued;
+  }
+
+  /**
+   * The queue now: reports waiting, their bytes, and how many were ever dropped from it (kept with the queue, so
+   * across reloads and restarts; `onnx_edge_telemetry_dropped_total` counts this Telemetry's drops only).
+   * @returns {Promise<{ queued: number, bytes: number, dropped: number }>}
+   */
+  async status() {
     await this.ready;
     const queue = /** @type {ReportQueue} */ (this.#queue);
-    return queue.update((state) => ({ state: null, result: state.items.length }));
+    return queue.update((state) => ({
+      state: null,
+      result: { queued: state.items.length, bytes: state.items.reduce((sum, item) => sum + item.body.length, 0), dropped: state.dropped },
+    }));
   }
 
   /**
@@ -246,6 +263,7 @@ export class Reporter {
    * @returns {Promise<FlushResult>}
    */
   async #deliverQueued() {
+    if (this.#queue !== null && !this.#stopped) await this.#adoptStashed().catch(() => {});
     const queue = this.#queue;
     if (queue === null || this.#stopped || !this.#host.enabled()) return { sent: 0, failed: 0, dropped: 0, queued: queue?.mirror.items.length ?? 0 };
     if (isOffline()) return { sent: 0, failed: 0, dropped: 0, queued: queue.mirror.items.length };
@@ -304,7 +322,8 @@ export class Reporter {
     if (queue === null || this.#stopped || !this.#host.enabled()) return;
     const fresh = this.#takeReports();
     if (isOffline()) {
-      for (const report of fresh) void this.#enqueue(report).catch(() => {});
+      // IndexedDB writes started while the page unloads may never commit; localStorage writes are synchronous.
+      for (const report of fresh) if (!this.#stash(report)) void this.#enqueue(report).catch(() => {});
       return;
     }
     /** @type {QueuedReport[]} */
@@ -313,7 +332,7 @@ export class Reporter {
     for (const report of [...queue.mirror.items, ...fresh]) {
       if (this.#inFlight.has(report.id)) continue;
       if (bytes + report.body.length > KEEPALIVE_BYTES) {
-        if (fresh.includes(report)) void this.#enqueue(report).catch(() => {});
+        if (fresh.includes(report) && !this.#stash(report)) void this.#enqueue(report).catch(() => {});
         continue;
       }
       bytes += report.body.length;
@@ -323,6 +342,49 @@ export class Reporter {
     }
     const queuedIds = handed.filter((r) => !fresh.includes(r)).map((r) => r.id);
     if (queuedIds.length > 0) void queue.remove(queuedIds).catch(() => {});
+  }
+
+  /**
+   * Keep a report made at page hide in localStorage (synchronous, so it survives the unload); the next delivery
+   * moves it into the queue. False where there is no localStorage or it is full.
+   * @param {QueuedReport} report
+   * @returns {boolean}
+   */
+  #stash(report) {
+    try {
+      const storage = pageStorage();
+      if (storage === undefined) return false;
+      storage.setItem(`${this.#stashPrefix}${report.id}`, JSON.stringify(report));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Move reports stashed at page hide (by this page or an earlier one) into the queue, oldest first.
+   * @returns {Promise<void>}
+   */
+  async #adoptStashed() {
+    const storage = pageStorage();
+    if (storage === undefined) return;
+    /** @type {{ key: string, createdAt: number }[]} */
+    const keys = [];
+    for (let i = 0; i < storage.length; i += 1) {
+      const key = storage.key(i);
+      if (key !== null && key.startsWith(this.#stashPrefix)) keys.push({ key, createdAt: parseStashed(storage.getItem(key))?.createdAt ?? 0 });
+    }
+    keys.sort((a, b) => a.createdAt - b.createdAt);
+    const queue = /** @type {ReportQueue} */ (this.#queue);
+    for (const { key } of keys) {
+      const store = storage;
+      const { dropped, total } = await queue.add(() => {
+        const report = parseStashed(store.getItem(key));
+        store.removeItem(key);
+        return report;
+      });
+      if (dropped > 0) this.#host.dropped(dropped, 'cap', total);
+    }
   }
 
   #watchPage() {
@@ -361,6 +423,33 @@ export class Reporter {
       inputs[name] = { type: tensor.type, dims: [...tensor.dims], data };
     }
     this.#inputs.push({ model: series.model, version: series.version, variant: series.variant, inputs });
+  }
+}
+
+/**
+ * A page's localStorage (undefined in workers, Node and pages where it is switched off).
+ * @returns {Storage | undefined}
+ */
+function pageStorage() {
+  try {
+    return typeof document === 'undefined' ? undefined : /** @type {Storage | undefined} */ (/** @type {any} */ (globalThis).localStorage ?? undefined);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A report stashed in localStorage, or null (gone, or damaged).
+ * @param {string | null} text
+ * @returns {QueuedReport | null}
+ */
+function parseStashed(text) {
+  try {
+    const report = JSON.parse(text ?? 'null');
+    const ok = typeof report?.id === 'string' && typeof report.body === 'string' && (report.kind === 'metrics' || report.kind === 'inputs');
+    return ok ? report : null;
+  } catch {
+    return null;
   }
 }
 

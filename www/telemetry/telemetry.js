@@ -503,8 +503,8 @@ export class Telemetry {
       changes: () => this.#changes,
       enabled: () => this.#enabled,
       dropped: (count, reason, total) => {
+        // Not a change that makes a report by itself: offline with a full queue, each report would push out another.
         this.#dropped.inc([], count);
-        this.#changes += 1;
         this.#events.emit('dropped', 'warn', { count, reason, total });
       },
       captureInputs: (sink) => {
