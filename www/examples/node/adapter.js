@@ -32,35 +32,39 @@ async function respond(handler, req, res) {
   const headers = new Headers();
   for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
   const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+  const body = hasBody ? bodyStream(req) : null;
   const request = new Request(new URL(req.url ?? '/', 'http://127.0.0.1'), {
     method: req.method,
     headers,
-    body: hasBody ? bodyStream(req) : null,
+    body: body?.stream ?? null,
     // @ts-ignore: `duplex` is required by Node's fetch for a stream body but missing from the DOM typings
     duplex: 'half',
   });
   const response = await handler(request);
-  const body = req.method === 'HEAD' || response.body === null ? null : new Uint8Array(await response.arrayBuffer());
+  const payload = req.method === 'HEAD' || response.body === null ? null : new Uint8Array(await response.arrayBuffer());
   /** @type {Record<string, string | string[]>} */
   const out = {};
   response.headers.forEach((value, name) => { out[name] = value; });
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) out['set-cookie'] = cookies;
-  if (body !== null) out['content-length'] = String(body.byteLength);
-  // A body the handler did not read to the end (413): drain it, and close the connection after the answer.
-  if (hasBody && !req.complete) {
+  if (payload !== null) out['content-length'] = String(payload.byteLength);
+  // A body the handler did not read to the end (413, 404, 405): stop buffering it, let it drain, and close the
+  // connection after the answer.
+  if (body !== null && !req.complete) {
+    body.detach();
     out.connection = 'close';
     req.resume();
   }
   res.writeHead(response.status, out);
-  res.end(body ?? undefined);
+  res.end(payload ?? undefined);
 }
 
 /**
  * The request body as a web ReadableStream with backpressure. Unlike `Readable.toWeb`, cancelling it leaves the
- * socket open, so that a 413 can still be sent.
+ * socket open, so that a 413 can still be sent; `detach` stops feeding the stream (what the handler left unread is
+ * then drained, not buffered).
  * @param {IncomingMessage} req
- * @returns {ReadableStream<Uint8Array>}
+ * @returns {{ stream: ReadableStream<Uint8Array>, detach: () => void }}
  */
 function bodyStream(req) {
   /** @type {(chunk: Buffer) => void} */
@@ -74,7 +78,7 @@ function bodyStream(req) {
     req.off('end', onEnd);
     req.off('error', onError);
   };
-  return new ReadableStream({
+  const stream = new ReadableStream({
     start(controller) {
       onData = (chunk) => {
         controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
@@ -95,4 +99,5 @@ function bodyStream(req) {
       req.pause();
     },
   }, { highWaterMark: 1 });
+  return { stream, detach };
 }
