@@ -1,7 +1,9 @@
 // Drift of one model version (and variant): its inputs go, as sampled, into the core's DriftMonitor (bins from the
-// reference, a sliding window per feature), which reports PSI, KS and Jensen-Shannon per feature. Each time
-// `checkEvery` more values have been seen, the features are judged against the thresholds and a feature whose level
-// rises (ok -> warn -> alert) gives a `drift` event; it can fire again after it fell back to ok.
+// reference, a sliding window per feature), which reports PSI, KS and Jensen-Shannon per feature. Small inputs are
+// gathered here and handed over in batches of `checkEvery` values (one call into wasm per batch, not per run);
+// after each batch, and before any report, the monitor has every value. After each batch the features are judged
+// against the thresholds and a feature whose level rises (ok -> warn -> alert) gives a `drift` event; it can fire
+// again after it fell back to ok.
 
 import { float16ToNumber } from '../dtypes.js';
 import { featureLabel } from './reference.js';
@@ -35,6 +37,8 @@ export class DriftWatch {
   /** @type {Map<string, DriftLevel>} */
   #levels = new Map();
   #sinceCheck = 0;
+  /** Values gathered per input, not yet in the monitor; `width` is the input's last dim (1 for rank 0 and 1). @type {Map<string, { width: number, values: number[] }>} */
+  #pending = new Map();
 
   /**
    * @param {{ json: string, features: { input: string, index: number }[] }} reference
@@ -63,10 +67,40 @@ export class DriftWatch {
       if (tensor === undefined) continue;
       const values = numericValues(tensor);
       if (values === null) continue;
-      this.#monitor.call(engine, (m) => m.observe(name, [...tensor.dims], values));
+      const width = tensor.dims.length <= 1 ? 1 : Math.max(1, tensor.dims[tensor.dims.length - 1]);
+      let pending = this.#pending.get(name);
+      if (pending !== undefined && pending.width !== width) {
+        this.#flush(engine);
+        pending = undefined;
+      }
+      if (values.length >= this.checkEvery) {
+        this.#flush(engine);
+        this.#monitor.call(engine, (m) => m.observe(name, [...tensor.dims], values));
+      } else {
+        if (pending === undefined) {
+          pending = { width, values: [] };
+          this.#pending.set(name, pending);
+        }
+        for (let i = 0; i < values.length; i += 1) pending.values.push(values[i]);
+      }
       this.#sinceCheck += values.length;
     }
-    return this.#sinceCheck >= this.checkEvery;
+    if (this.#sinceCheck < this.checkEvery) return false;
+    this.#flush(engine);
+    return true;
+  }
+
+  /**
+   * Hand the gathered values to the monitor.
+   * @param {Engine} engine
+   */
+  #flush(engine) {
+    for (const [name, { width, values }] of this.#pending) {
+      if (values.length === 0) continue;
+      const dims = width === 1 ? [values.length] : [values.length / width, width];
+      this.#monitor.call(engine, (m) => m.observe(name, dims, values));
+    }
+    this.#pending.clear();
   }
 
   /**
@@ -75,6 +109,7 @@ export class DriftWatch {
    * @returns {FeatureDrift[]}
    */
   report(engine) {
+    if (engine !== null && !engine.dead && this.#pending.size > 0) this.#flush(engine);
     const monitor = this.#monitor.peek(engine);
     if (monitor === null || engine === null) return [];
     const reports = this.#monitor.call(engine, (m) => m.report());
@@ -115,6 +150,7 @@ export class DriftWatch {
   reset() {
     this.#levels.clear();
     this.#sinceCheck = 0;
+    this.#pending.clear();
     this.#monitor.free();
   }
 

@@ -62,7 +62,8 @@ const QUANTILES = Float64Array.of(0.5, 0.95, 0.99);
  * @property {number} [window] values kept per sliding window: latency quantiles, drift per feature, labelled
  *   predictions (default 1,000)
  * @property {Partial<Thresholds>} [thresholds] drift and accuracy thresholds (thresholds.js has the defaults)
- * @property {number} [driftCheckEvery] judge drift each time this many more values were observed (default 100)
+ * @property {number} [driftCheckEvery] hand sampled inputs to the core's drift monitor in batches of this many values,
+ *   and judge drift after each batch (default 1,000; reports and scrapes always see every value)
  * @property {number} [maxSeries] distinct (model, version, variant) kept, at most (default 256); runs of others
  *   are counted under model `_other`
  * @property {string} [service] OTLP `service.name` (default `onnx-edge`)
@@ -151,8 +152,12 @@ export class Telemetry {
   #references = new Map();
   /** @type {Map<string, TrackOptions>} by `name@version` or `name` */
   #tracks = new Map();
-  /** Which series a waiting prediction id belongs to (at most `maxPending`, oldest forgotten first). @type {Map<string, Series>} */
+  /** Which series a waiting prediction id belongs to (at most `maxPending`, oldest forgotten first). @type {Map<string, { series: Series, seq: number }>} */
   #routes = new Map();
+  /** Route ids oldest first, with the `seq` they were routed under (a stale entry no longer matches). @type {{ id: string, seq: number }[]} */
+  #routeOrder = [];
+  #routeHead = 0;
+  #routeSeq = 0;
   #unmatched = 0;
   /** @type {Engine | null} */
   #engine = null;
@@ -175,7 +180,7 @@ export class Telemetry {
       throw argumentError(ErrorCode.OPTIONS_INVALID, 'sampleRate must be a number from 0 to 1', { reason: 'sampleRate' });
     }
     /** @type {['maxPending' | 'window' | 'driftCheckEvery' | 'maxSeries', number][]} */
-    const counts = [['maxPending', 10_000], ['window', 1000], ['driftCheckEvery', 100], ['maxSeries', 256]];
+    const counts = [['maxPending', 10_000], ['window', 1000], ['driftCheckEvery', 1000], ['maxSeries', 256]];
     /** @type {Record<string, number>} */
     const sizes = {};
     for (const [name, fallback] of counts) {
@@ -315,6 +320,7 @@ export class Telemetry {
     const key = version === undefined ? name : `${name}@${version}`;
     this.#tracks.set(key, { ...this.#tracks.get(key), ...options });
     for (const series of this.#series.values()) {
+      series.track = null;
       if (series.model === name && (version === undefined || series.version === version)) this.#attachDrift(series);
     }
   }
@@ -378,7 +384,7 @@ export class Telemetry {
       throw argumentError(ErrorCode.OPTIONS_INVALID, 'feedback: the label is a finite number, a bigint, a boolean or a class name', { reason: 'label' });
     }
     if (!this.#enabled) return false;
-    const series = this.#routes.get(predictionId);
+    const series = this.#routes.get(predictionId)?.series;
     const engine = this.#engine;
     const live = series?.live;
     if (series === undefined || live === undefined || live === null || engine === null || engine.dead) {
@@ -441,10 +447,8 @@ export class Telemetry {
       /** @type {Record<string, number>} */
       const errors = {};
       for (const [code, cell] of series.errors) errors[code] = cell.value;
-      const window = series.latencyWindow.peek(engine);
-      const quantiles = window === null || engine === null || window.length === 0
-        ? null
-        : this.#guard(null, () => series.latencyWindow.call(/** @type {Engine} */ (engine), (w) => w.quantiles(QUANTILES)));
+      const latency = engine === null ? null : this.#guard(null, () => series.latencyQuantiles(engine, QUANTILES));
+      const quantiles = latency?.values ?? null;
       const summary = series.live === null ? null : this.#guard(null, () => series.live?.summary(engine) ?? null);
       models.push({
         model: series.model,
@@ -459,7 +463,7 @@ export class Telemetry {
           p50: quantiles === null ? null : quantiles[0],
           p95: quantiles === null ? null : quantiles[1],
           p99: quantiles === null ? null : quantiles[2],
-          window: window === null ? 0 : window.length,
+          window: latency?.count ?? 0,
         },
         drift: series.drift === null ? [] : this.#guard([], () => series.drift?.report(engine) ?? []),
         live: summary === null || series.live === null ? null : { kind: series.live.kind, ...summary },
@@ -529,6 +533,8 @@ export class Telemetry {
     this.#series.clear();
     this.#seriesBySession = new WeakMap();
     this.#routes.clear();
+    this.#routeOrder = [];
+    this.#routeHead = 0;
   }
 
   // ---- hooks: sessions, the registry, the deployment layer -------------------------------------------------------
@@ -588,6 +594,7 @@ export class Telemetry {
       const key = `${model.name}@${model.version}`;
       if (Array.isArray(entry.labels) && this.#tracks.get(key)?.classes === undefined && this.#tracks.get(model.name)?.classes === undefined) {
         this.#tracks.set(key, { ...this.#tracks.get(key), classes: entry.labels.map(String) });
+        for (const series of this.#series.values()) series.track = null;
       }
       this.#changes += 1;
       this.#events.emit('load', 'info', { model: model.name, version: model.version, alias: model.alias ?? null, seconds: load.seconds, fromCache: load.fromCache });
@@ -639,9 +646,9 @@ export class Telemetry {
     const rows = output === null ? 1 : rowsOf(output);
     observeInto(LATENCY_BUCKETS, series.latency, seconds);
     series.predictions.value += rows;
+    series.recordLatency(seconds);
     this.#changes += 1;
     if (engine === null) return;
-    series.latencyWindow.call(engine, (w) => w.push(seconds));
     if (runOptions.predictionId !== undefined && output !== null) this.#recordPredictions(engine, series, output, track, runOptions.predictionId);
     const sampled = (series.drift !== null || this.#inputSinks.size > 0)
       && (this.#options.sampleRate >= 1 || Math.random() < this.#options.sampleRate);
@@ -678,12 +685,21 @@ export class Telemetry {
       const value = read.values[i];
       if (value === null) return;
       live.predicted(engine, id, value);
-      this.#routes.delete(id);
-      this.#routes.set(id, series);
+      this.#routeSeq += 1;
+      this.#routes.set(id, { series, seq: this.#routeSeq });
+      this.#routeOrder.push({ id, seq: this.#routeSeq });
     });
-    while (this.#routes.size > this.#options.maxPending) {
-      const oldest = /** @type {string} */ (this.#routes.keys().next().value);
-      this.#routes.delete(oldest);
+    // Forget the oldest routes beyond maxPending (a FIFO of ids: Map iteration from the front would walk the holes
+    // that deletions leave).
+    while (this.#routes.size > this.#options.maxPending && this.#routeHead < this.#routeOrder.length) {
+      const oldest = this.#routeOrder[this.#routeHead];
+      this.#routeHead += 1;
+      if (this.#routes.get(oldest.id)?.seq === oldest.seq) this.#routes.delete(oldest.id);
+    }
+    const waiting = this.#routeOrder.length - this.#routeHead;
+    if ((this.#routeHead > 1024 && this.#routeHead * 2 > this.#routeOrder.length) || waiting > 2 * this.#options.maxPending + 1024) {
+      this.#routeOrder = this.#routeOrder.slice(this.#routeHead).filter((r) => this.#routes.get(r.id)?.seq === r.seq);
+      this.#routeHead = 0;
     }
   }
 
@@ -762,11 +778,13 @@ export class Telemetry {
   }
 
   /**
+   * A series' track options (`name`, then `name@version`), kept on the series until `track` changes them.
    * @param {Series} series
    * @returns {TrackOptions}
    */
   #trackOf(series) {
-    return { ...this.#tracks.get(series.model), ...this.#tracks.get(`${series.model}@${series.version}`) };
+    series.track ??= { ...this.#tracks.get(series.model), ...this.#tracks.get(`${series.model}@${series.version}`) };
+    return series.track;
   }
 
   /** @returns {number} when counting began (ms since the epoch), set now if it had not */

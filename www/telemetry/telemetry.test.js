@@ -153,7 +153,7 @@ describe('Telemetry with the registry', { skip }, () => {
     };
     /** @type {any[]} */
     const logged = [];
-    const telemetry = new Telemetry({ logger: (e) => logged.push(e) });
+    const telemetry = new Telemetry({ logger: (e) => logged.push(e), driftCheckEvery: 400 });
     /** @type {any[]} */
     const drift = [];
     telemetry.on('drift', (e) => drift.push(e));
