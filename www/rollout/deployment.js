@@ -20,6 +20,7 @@
 
 import { argumentError, ErrorCode, OnnxEdgeError } from '../errors.js';
 import { liveEngine } from '../init.js';
+import { resolveModel } from '../registry/checks.js';
 import { assignNow } from './assignment.js';
 import { checkSpec, deploySettings } from './deploy-options.js';
 import { DeploymentEvents } from './deployment-events.js';
@@ -406,8 +407,12 @@ export class Deployment {
    */
   async #apply(spec, reason) {
     const started = performance.now();
-    const resolved = await this.#registry.resolve(spec);
+    // One read of the manifest (verified by the registry), resolved here by the core: `registry.resolve` would
+    // read it again (each read revalidates it unless the registry has a `manifestMaxAgeMs`).
     const manifest = await this.#registry.manifest();
+    const own = manifest.models[this.name] === undefined ? manifest : { ...manifest, models: { [this.name]: manifest.models[this.name] } };
+    delete own.signature;
+    const resolved = /** @type {{ version: string, alias?: string | null }} */ (await resolveModel(JSON.stringify(own), spec));
     const entry = /** @type {ManifestModel} */ (manifest.models[this.name]);
     const fingerprint = JSON.stringify(entry);
     for (const [version, r] of this.#rolledBack) if (r.fingerprint !== fingerprint) this.#rolledBack.delete(version);
@@ -422,7 +427,7 @@ export class Deployment {
           details: { name: this.name, version: primaryVersion, reason: 'rolledBack', figures: blocked.figures, applied: false },
         });
     }
-    const follows = !spec.includes('@') || resolved.alias !== null;
+    const follows = !spec.includes('@') || (resolved.alias ?? null) !== null;
     /** @type {Record<string, number> | null} */
     let weights = null;
     if (follows && entry.rollout?.weights !== undefined) {
