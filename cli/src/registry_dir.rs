@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
-use onnx_edge::registry::{Manifest, SCHEMA_VERSION};
+use onnx_edge::registry::{Manifest, ModelEntry, RegistryError, SCHEMA_VERSION};
 
 /// A version that is already published with other bytes (exit code 8).
 #[derive(Debug)]
@@ -91,4 +91,30 @@ pub fn read_public(path: &Path) -> Result<String> {
 /// Now, RFC 3339 UTC to the second.
 pub fn now() -> String {
     humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
+}
+
+/// The entry of model `name`, or VERSION_NOT_FOUND naming the models the manifest has.
+pub fn model_mut<'a>(manifest: &'a mut Manifest, name: &str) -> Result<&'a mut ModelEntry> {
+    let available: Vec<String> = manifest.models.keys().cloned().collect();
+    manifest.models.get_mut(name).ok_or_else(|| {
+        onnx_edge::Error::from(RegistryError::UnknownModel {
+            name: name.to_owned(),
+            available,
+        })
+        .into()
+    })
+}
+
+/// Ok when `version` of `entry` is published, else VERSION_NOT_FOUND listing what exists.
+pub fn require_version(name: &str, entry: &ModelEntry, version: &str) -> Result<()> {
+    if entry.versions.contains_key(version) {
+        return Ok(());
+    }
+    Err(onnx_edge::Error::from(RegistryError::VersionNotFound {
+        name: name.to_owned(),
+        spec: version.to_owned(),
+        available: entry.versions.keys().cloned().collect(),
+        aliases: entry.aliases.keys().cloned().collect(),
+    })
+    .into())
 }

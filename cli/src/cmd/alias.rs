@@ -3,7 +3,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use onnx_edge::registry::{AliasChange, ModelEntry, RegistryError};
+use onnx_edge::registry::{AliasChange, ModelEntry};
 
 use crate::registry_dir;
 
@@ -39,23 +39,8 @@ pub fn move_alias(entry: &mut ModelEntry, alias: &str, version: &str) {
 /// Moves the alias and rewrites the manifest.
 pub fn run(args: Args) -> Result<ExitCode> {
     let mut manifest = registry_dir::load(&args.dir)?;
-    let names: Vec<String> = manifest.models.keys().cloned().collect();
-    let Some(entry) = manifest.models.get_mut(&args.name) else {
-        return Err(onnx_edge::Error::from(RegistryError::UnknownModel {
-            name: args.name,
-            available: names,
-        })
-        .into());
-    };
-    if !entry.versions.contains_key(&args.version) {
-        return Err(onnx_edge::Error::from(RegistryError::VersionNotFound {
-            name: args.name.clone(),
-            spec: args.version.clone(),
-            available: entry.versions.keys().cloned().collect(),
-            aliases: entry.aliases.keys().cloned().collect(),
-        })
-        .into());
-    }
+    let entry = registry_dir::model_mut(&mut manifest, &args.name)?;
+    registry_dir::require_version(&args.name, entry, &args.version)?;
     move_alias(entry, &args.alias, &args.version);
     registry_dir::save(&args.dir, &manifest, args.sign.as_deref())?;
     println!("{}@{} -> {}", args.name, args.alias, args.version);

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
-use onnx_edge::registry::{RegistryError, Rollout};
+use onnx_edge::registry::Rollout;
 
 use crate::registry_dir;
 
@@ -29,14 +29,7 @@ pub struct Args {
 /// Validates the versions and writes the rule.
 pub fn run(args: Args) -> Result<ExitCode> {
     let mut manifest = registry_dir::load(&args.dir)?;
-    let names: Vec<String> = manifest.models.keys().cloned().collect();
-    let Some(entry) = manifest.models.get_mut(&args.name) else {
-        return Err(onnx_edge::Error::from(RegistryError::UnknownModel {
-            name: args.name,
-            available: names,
-        })
-        .into());
-    };
+    let entry = registry_dir::model_mut(&mut manifest, &args.name)?;
     let mut rollout = Rollout::default();
     for pair in args
         .weights
@@ -58,15 +51,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     rollout.shadow = args.shadow.clone();
     let wanted = rollout.weights.keys().chain(rollout.shadow.iter());
     for version in wanted {
-        if !entry.versions.contains_key(version) {
-            return Err(onnx_edge::Error::from(RegistryError::VersionNotFound {
-                name: args.name.clone(),
-                spec: version.clone(),
-                available: entry.versions.keys().cloned().collect(),
-                aliases: entry.aliases.keys().cloned().collect(),
-            })
-            .into());
-        }
+        registry_dir::require_version(&args.name, entry, version)?;
     }
     entry.rollout = (!rollout.weights.is_empty() || rollout.shadow.is_some()).then_some(rollout);
     let shown = serde_json::to_string(&entry.rollout)?;
