@@ -79,6 +79,20 @@ describe('live accuracy from delayed labels', { skip }, () => {
     await telemetry.close();
   });
 
+  test('track(model, { output }): the prediction read from another output (argmax of probabilities) gives the same labels', async () => {
+    const telemetry = new Telemetry();
+    telemetry.track('iris@1.0.0', { output: 'probabilities' });
+    const session = await InferenceSession.create(bytes, { telemetry, model: { name: 'iris', version: '1.0.0' } });
+    const ids = iris.rows.map((_, i) => `r${i}`);
+    await session.run({ X: new Tensor('float32', flatRows(iris.rows), [150, 4]) }, { predictionId: ids });
+    iris.labels.forEach((label, i) => telemetry.feedback(`r${i}`, label));
+    const c = telemetry.snapshot().models[0].live?.classification;
+    assert.equal(c?.count, 150);
+    assertClose(/** @type {number} */ (c?.accuracy), iris.accuracy, 'accuracy from argmax(probabilities)');
+    assertClose(/** @type {number} */ (c?.f1), iris.f1, 'f1 from argmax(probabilities)');
+    await telemetry.close();
+  });
+
   test('pending predictions are bounded: the oldest are dropped and counted exactly', async () => {
     const telemetry = new Telemetry({ maxPending: 10 });
     const session = await InferenceSession.create(bytes, { telemetry, model: { name: 'iris' } });

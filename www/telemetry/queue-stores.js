@@ -28,6 +28,17 @@ import { argumentError, ErrorCode } from '../errors.js';
  * @typedef {'auto' | 'memory' | 'indexeddb' | { dir: string } | QueueStore} StorageOption
  */
 
+/**
+ * What the file store uses from node:fs/promises and node:path (typed here: the package's types do not depend on
+ * @types/node).
+ * @typedef {object} FileSystem
+ * @property {(path: string, encoding: 'utf8') => Promise<string>} readFile
+ * @property {(path: string, data: string) => Promise<void>} writeFile
+ * @property {(from: string, to: string) => Promise<void>} rename
+ * @property {(path: string, options: { recursive: true }) => Promise<unknown>} mkdir
+ * @typedef {{ join: (...parts: string[]) => string }} PathModule
+ */
+
 /** @returns {QueueState} */
 export function emptyState() {
   return { items: [], dropped: 0 };
@@ -116,7 +127,7 @@ function indexedDbStore(name) {
 async function fileStore(dir, name) {
   const fsName = 'node:fs/promises'; // variables, so bundlers for the browser leave them alone
   const pathName = 'node:path';
-  /** @type {[typeof import('node:fs/promises'), typeof import('node:path')]} */
+  /** @type {[FileSystem, PathModule]} */
   let modules;
   try {
     modules = await Promise.all([import(fsName), import(pathName)]);
@@ -127,6 +138,7 @@ async function fileStore(dir, name) {
   await fs.mkdir(dir, { recursive: true });
   const file = path.join(dir, `telemetry-queue-${name}.json`);
   let writes = 0;
+  const unique = Math.random().toString(36).slice(2, 10);
   return {
     kind: 'file',
     read: async () => {
@@ -138,7 +150,7 @@ async function fileStore(dir, name) {
     },
     write: async (state) => {
       writes += 1;
-      const temporary = `${file}.tmp-${process.pid}-${writes}`;
+      const temporary = `${file}.tmp-${unique}-${writes}`;
       await fs.writeFile(temporary, JSON.stringify(state));
       await fs.rename(temporary, file);
     },
