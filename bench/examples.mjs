@@ -7,6 +7,7 @@
 // 2-core machine client and server share the cores, so the numbers are a floor for the server alone.
 
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
@@ -79,6 +80,19 @@ async function throughput(url, body, concurrency) {
   return { perSecond: latencies.length / elapsed, requests: latencies.length, errors, p50Ms: at(0.5), p99Ms: at(0.99) };
 }
 
+/**
+ * CPU time (user + system, all threads) a process used so far, in ms; NaN where /proc is missing.
+ * @param {number} pid
+ */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return NaN;
+  }
+}
+
 /** @param {number[]} values */
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
@@ -100,7 +114,11 @@ for (const runtime of runtimes) {
   try {
     for (const [name, run] of /** @type {const} */ ([['1 row', oneRow], ['5 rows', fiveRows]])) {
       for (const concurrency of [1, 8]) {
-        load[`${name}, ${concurrency} in flight`] = await throughput(example.url, JSON.stringify({ inputs: run.inputs }), concurrency);
+        const cpuBefore = cpuMs(example.pid);
+        const cell = await throughput(example.url, JSON.stringify({ inputs: run.inputs }), concurrency);
+        // The server's own CPU per request: robust to other load on the machine, unlike requests per second.
+        const cpuAfter = cpuMs(example.pid);
+        load[`${name}, ${concurrency} in flight`] = { ...cell, serverCpuMsPerRequest: (cpuAfter - cpuBefore) / cell.requests };
       }
     }
   } finally {
@@ -123,8 +141,8 @@ const lines = [
   '',
   `commit ${commit}; ${machine}; ${seconds} s per cell after a 1 s warm-up; cold start = spawn to the first /predict answer, median of ${starts}`,
   '',
-  `| runtime | cold start (ms) | ${columns.map((c) => `req/s ${c}`).join(' | ')} | p50 / p99 ms (1 row, 1 in flight) | errors |`,
-  `| --- | ---: | ${columns.map(() => '---:').join(' | ')} | ---: | ---: |`,
+  `| runtime | cold start (ms) | ${columns.map((c) => `req/s ${c}`).join(' | ')} | p50 / p99 ms (1 row, 1 in flight) | server CPU ms/request (1 row, 8 in flight) | errors |`,
+  `| --- | ---: | ${columns.map(() => '---:').join(' | ')} | ---: | ---: | ---: |`,
 ];
 for (const [runtime, r] of Object.entries(results)) {
   if (r.skipped) {
@@ -134,8 +152,10 @@ for (const [runtime, r] of Object.entries(results)) {
   const cells = columns.map((c) => r.load[c].perSecond.toFixed(0));
   const single = r.load['1 row, 1 in flight'];
   const errors = Object.values(r.load).reduce((sum, v) => sum + v.errors, 0);
-  lines.push(`| ${runtime} (${r.version}) | ${r.coldStartMedianMs.toFixed(0)} | ${cells.join(' | ')} | ${single.p50Ms.toFixed(2)} / ${single.p99Ms.toFixed(2)} | ${errors} |`);
+  const cpu = r.load['1 row, 8 in flight'].serverCpuMsPerRequest;
+  lines.push(`| ${runtime} (${r.version}) | ${r.coldStartMedianMs.toFixed(0)} | ${cells.join(' | ')} | ${single.p50Ms.toFixed(2)} / ${single.p99Ms.toFixed(2)} | ${cpu.toFixed(3)} | ${errors} |`);
 }
+lines.push('', `load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')} (on ${os.cpus().length} cores: above that, other processes competed)`);
 const table = `${lines.join('\n')}\n`;
 console.log(table);
 await mkdir(RESULTS, { recursive: true });
