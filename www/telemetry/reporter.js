@@ -32,7 +32,8 @@ import { ReportQueue } from './report-queue.js';
  * @property {string | URL} [url] the collector's OTLP/HTTP metrics endpoint (`https://collector.example/v1/metrics`);
  *   or give `send`
  * @property {Record<string, string>} [headers] extra request headers, e.g. `{ authorization: 'Bearer …' }`
- * @property {number} [intervalMs] how often a report is made and delivered (default 60,000)
+ * @property {number} [intervalMs] how often a report is made and delivered (default 60,000; 0: only on `flush()`,
+ *   page hide and coming back online, e.g. in an edge function that flushes in `ctx.waitUntil`)
  * @property {SendFunction} [send] a custom transport instead of `url`
  * @property {number} [maxQueue] reports kept while they cannot be delivered (default 100); beyond, the oldest are
  *   dropped and counted (`dropped` event, `onnx_edge_telemetry_dropped_total`)
@@ -110,13 +111,13 @@ export class Reporter {
     if (typeof headers !== 'object' || headers === null || !Object.values(headers).every((v) => typeof v === 'string')) {
       throw argumentError(ErrorCode.OPTIONS_INVALID, 'report: headers must be an object of strings', { reason: 'headers' });
     }
-    const positive = /** @type {const} */ ([['intervalMs', 60_000], ['maxQueue', 100], ['maxQueueBytes', 1 << 20], ['maxInputRows', 100]]);
+    const positive = /** @type {const} */ ([['intervalMs', 60_000, 0], ['maxQueue', 100, 1], ['maxQueueBytes', 1 << 20, 1], ['maxInputRows', 100, 1]]);
     /** @type {Record<string, number>} */
     const sizes = {};
-    for (const [name, fallback] of positive) {
+    for (const [name, fallback, least] of positive) {
       const value = options[name] ?? fallback;
-      if (typeof value !== 'number' || !(value >= 1) || !Number.isFinite(value)) {
-        throw argumentError(ErrorCode.OPTIONS_INVALID, `report: ${name} must be a number >= 1`, { reason: name });
+      if (typeof value !== 'number' || !(value >= least) || !Number.isFinite(value)) {
+        throw argumentError(ErrorCode.OPTIONS_INVALID, `report: ${name} must be a number >= ${least}`, { reason: name });
       }
       sizes[name] = value;
     }
@@ -142,8 +143,10 @@ export class Reporter {
       await queue.update(() => ({ state: null, result: undefined }));
     });
     if (includeInputs) this.#cleanups.push(host.captureInputs((series, feeds) => this.#keepInputs(series, feeds)));
-    this.#interval = setInterval(() => { void this.flush().catch(() => {}); }, this.#options.intervalMs);
-    unref(this.#interval);
+    if (this.#options.intervalMs > 0) {
+      this.#interval = setInterval(() => { void this.flush().catch(() => {}); }, this.#options.intervalMs);
+      unref(this.#interval);
+    }
     if (options.pageLifecycle ?? typeof document !== 'undefined') this.#watchPage();
     // Reports queued by an earlier page or process go out as soon as the queue is open.
     void this.ready.then(() => ((this.#queue?.mirror.items.length ?? 0) > 0 ? this.#deliverQueued() : undefined), () => {});

@@ -124,7 +124,9 @@ describe('reporter', { skip }, () => {
     const { telemetry, predict } = await irisTelemetry({ labels: { app: 'reporter-test' }, service: 'iris-page' });
     try {
       for (let i = 0; i < 4; i += 1) await predict(i + 1);
-      const reporter = telemetry.report({ url: receiver.url, headers: { authorization: 'Bearer test-token' }, intervalMs: 3_600_000, storage: 'memory' });
+      assert.throws(() => telemetry.report({ url: receiver.url, intervalMs: -1 }), { code: ErrorCode.OPTIONS_INVALID });
+      assert.throws(() => telemetry.report({ url: receiver.url, send: () => true }), { code: ErrorCode.OPTIONS_INVALID });
+      const reporter = telemetry.report({ url: receiver.url, headers: { authorization: 'Bearer test-token' }, intervalMs: 0, storage: 'memory' });
       const result = await reporter.flush();
       assert.deepEqual([result.sent, result.failed, result.queued], [1, 0, 0]);
       assert.equal(receiver.received.length, 1);
