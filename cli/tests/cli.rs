@@ -47,6 +47,20 @@ fn text(o: &Output) -> String {
     )
 }
 
+fn write_npy_f32(path: &Path, dims: &[u64], values: &[f32]) {
+    use npyz::WriterBuilder;
+    let mut out = Vec::new();
+    let mut w = npyz::WriteOptions::new()
+        .default_dtype()
+        .shape(dims)
+        .writer(&mut out)
+        .begin_nd()
+        .unwrap();
+    w.extend(values.iter().copied()).unwrap();
+    w.finish().unwrap();
+    std::fs::write(path, out).unwrap();
+}
+
 fn manifest(dir: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).expect("manifest"))
         .expect("JSON")
@@ -128,6 +142,40 @@ fn publish_versions_move_aliases_verify_and_catch_tampering() {
 
     let ok = cli(&["verify", reg_s, "--key", public.to_str().unwrap()]);
     assert_eq!(code(&ok), 0, "{}", text(&ok));
+
+    // Reference statistics (floats) survive the signed round trip through the file.
+    let sample = t.0.join("x.npy");
+    write_npy_f32(
+        &sample,
+        &[6, 4],
+        &[
+            5.1, 3.5, 1.4, 0.2, 6.2, 2.9, 4.3, 1.3, 7.7, 3.0, 6.1, 2.3, 4.9, 3.1, 1.5, 0.1, 5.8,
+            2.7, 5.1, 1.9, 6.4, 3.2, 4.5, 1.5,
+        ],
+    );
+    let with_reference = cli(&[
+        "publish",
+        fixture("ml_decision_tree_iris.onnx").to_str().unwrap(),
+        "--name",
+        "iris",
+        "--version",
+        "2.1.0",
+        "--registry",
+        reg_s,
+        "--reference",
+        &format!("X={}", sample.display()),
+        "--sign",
+        secret.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&with_reference), 0, "{}", text(&with_reference));
+    let v = &manifest(&reg)["models"]["iris"]["versions"]["2.1.0"];
+    assert_eq!(v["reference"]["features"].as_array().map(Vec::len), Some(4));
+    assert_eq!(
+        v["gate"]["outputs"]["label"]["dims"],
+        serde_json::json!([6])
+    );
+    let still_ok = cli(&["verify", reg_s, "--key", public.to_str().unwrap()]);
+    assert_eq!(code(&still_ok), 0, "{}", text(&still_ok));
 
     // The same version with other bytes is refused; the same bytes again is a no-op.
     let clash = cli(&[
