@@ -203,8 +203,8 @@ fn publish_versions_move_aliases_verify_and_catch_tampering() {
     ]);
     assert_eq!(code(&again), 0, "{}", text(&again));
     assert_eq!(
-        manifest(&reg)["models"]["iris"]["versions"],
-        m["models"]["iris"]["versions"]
+        manifest(&reg)["models"]["iris"]["versions"]["1.0.0"],
+        m["models"]["iris"]["versions"]["1.0.0"]
     );
 
     // An alias moves back, with history.
