@@ -44,14 +44,16 @@ async function waitFor(condition, timeoutMs) {
 }
 
 /**
- * A browser context whose page files come from the static server through a route (so a reload works offline),
- * a collector, and a page opener.
+ * A browser context whose page files come from the static server through a route (so a reload works offline; with
+ * `routed: false`, straight from the server, the collector on its own origin), a collector, and a page opener.
  * @param {(setup: { context: import('playwright-core').BrowserContext, open: (maxQueue: number) => Promise<import('playwright-core').Page>, collector: Awaited<ReturnType<typeof startReceiver>>, problems: string[] }) => Promise<void>} body
+ * @param {{ routed?: boolean }} [options]
  */
-async function withBrowser(body) {
+async function withBrowser(body, options = {}) {
+  const routed = options.routed ?? true;
   const { chromium } = await import('playwright-core');
   const server = await startStaticServer({ root: REPO });
-  const collector = await startReceiver();
+  const collector = await startReceiver({ cors: !routed });
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
   /** @type {string[]} */
   const problems = [];
@@ -60,7 +62,7 @@ async function withBrowser(body) {
     // The page's files come through a route (so that a reload works offline, as from a service worker's cache), and so
     // does the collector, at /v1/metrics on the page's own origin (a page served by a route cannot reach loopback
     // addresses directly under Chromium's local network access rules). Offline, the page sends nothing itself.
-    await context.route(`${server.url}/**`, async (route) => {
+    if (routed) await context.route(`${server.url}/**`, async (route) => {
       const request = route.request();
       const url = new URL(request.url());
       const target = url.pathname === '/v1/metrics' ? collector.url : request.url();
@@ -75,7 +77,8 @@ async function withBrowser(body) {
       page ??= await context.newPage();
       page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
       page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-      await page.goto(`${server.url}/tests/e2e/pages/telemetry.html?collector=${encodeURIComponent(`${server.url}/v1/metrics`)}&maxQueue=${maxQueue}`);
+      const collectorUrl = routed ? `${server.url}/v1/metrics` : collector.url;
+      await page.goto(`${server.url}/tests/e2e/pages/telemetry.html?collector=${encodeURIComponent(collectorUrl)}&maxQueue=${maxQueue}`);
       await page.waitForFunction(() => document.title !== 'onnx-edge: telemetry', null, { timeout: 120_000 });
       const start = await page.evaluate(() => /** @type {any} */ (window).telemetryStart);
       assert.ok(start.ok, `the page failed: ${JSON.stringify(start)}`);
@@ -151,4 +154,21 @@ test('offline with more reports than the cap: the oldest are dropped, counted ex
     ], 'the three newest, once each; each carries the drops counted before it was made');
     assert.deepEqual(problems, []);
   });
+});
+
+// Without the route: Playwright does not pass on requests that a page makes while it unloads.
+test('page hide, online: what is new leaves with a keepalive request', { skip: absent, timeout: 240_000 }, async () => {
+  await withBrowser(async ({ open, collector, problems }) => {
+    const page = await open(100);
+    await page.evaluate(() => /** @type {PageApi} */ (/** @type {any} */ (window).telemetryPage).predictAndFlush());
+    await page.evaluate(() => /** @type {PageApi} */ (/** @type {any} */ (window).telemetryPage).predict());
+    await page.evaluate(() => /** @type {PageApi} */ (/** @type {any} */ (window).telemetryPage).predict());
+    const posts = () => collector.received.filter((p) => p.path === '/v1/metrics' && p.status === 200);
+    assert.equal(posts().length, 1);
+    await page.goto('about:blank');
+    await waitFor(() => posts().length >= 2, 30_000);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(posts().map((p) => figures(p.body).predictions), [1, 3], 'the flushed report, then the one made at page hide');
+    assert.deepEqual(problems, []);
+  }, { routed: false });
 });
