@@ -138,6 +138,7 @@ test('Prometheus text: HELP and TYPE once per metric, before its samples; the co
     assert.ok(typed.has(name) || typed.has(base), `${name} sampled before its TYPE`);
   }
   assert.ok(PROMETHEUS_CONTENT_TYPE.startsWith('text/plain; version=0.0.4'));
+  assert.equal(Telemetry.PROMETHEUS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE);
   assert.ok(text.includes('model="odd \\"name\\"\\\\with\\nnewline"'), 'label value escaped');
 });
 

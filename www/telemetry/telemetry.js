@@ -21,7 +21,7 @@ import { boundLabelValue } from './metric.js';
 import { MetricSet } from './metric-set.js';
 import { renderOtlpJson, unixNanoString } from './otlp-json.js';
 import { predictionOutput, predictionValues, rowsOf } from './prediction-value.js';
-import { renderPrometheusText } from './prometheus-text.js';
+import { PROMETHEUS_CONTENT_TYPE, renderPrometheusText } from './prometheus-text.js';
 import { checkReference } from './reference.js';
 import { Reporter } from './reporter.js';
 import { rowIds, runOptionsOf } from './run-options.js';
@@ -118,6 +118,9 @@ const QUANTILES = Float64Array.of(0.5, 0.95, 0.99);
  * core; this class counts, keeps the labels bounded and exports.
  */
 export class Telemetry {
+  /** The Content-Type to serve `prometheus()` with: `text/plain; version=0.0.4; charset=utf-8`. */
+  static PROMETHEUS_CONTENT_TYPE = PROMETHEUS_CONTENT_TYPE;
+
   #metrics;
   #latency;
   #predictions;
