@@ -39,17 +39,19 @@ function rows() {
   return Array.from({ length: expected.rows }, (_, i) => ({ X: new Tensor('float32', data.slice(i * width, (i + 1) * width), [1, width]) }));
 }
 
-/** A Telemetry that also takes shadow agreement (what `recordShadow` would export). */
+/** A Telemetry that also keeps the shadow agreements it is given (and exports them as metrics). */
 class ShadowTelemetry extends Telemetry {
   /** @type {{ model: { name: string, version: string }, agreement: any }[]} */
   shadowCalls = [];
 
   /**
+   * @override
    * @param {{ name: string, version: string }} model
    * @param {any} agreement
    */
   recordShadow(model, agreement) {
     this.shadowCalls.push({ model, agreement });
+    super.recordShadow(model, agreement);
   }
 }
 
@@ -92,6 +94,10 @@ describe('shadow', { skip }, () => {
       assert.deepEqual(call.model, { name: 'iris', version: '1.1.0' });
       assert.equal(call.agreement.variant, 'shadow');
       assert.equal(call.agreement.top1, expected.top1);
+      const exposed = telemetry.prometheus().split('\n')
+        .find((line) => line.startsWith('onnx_edge_shadow_agreement{') && line.includes('version="1.1.0"'));
+      assert.ok(exposed, 'the agreement is exported as onnx_edge_shadow_agreement');
+      assert.equal(Number(exposed.split(' ').pop()), expected.top1);
       const shadowSeries = telemetry.snapshot().models.find((m) => m.version === '1.1.0' && m.variant === 'shadow');
       assert.equal(shadowSeries?.runs, expected.rows, 'shadow runs are labelled variant="shadow"');
     } finally {

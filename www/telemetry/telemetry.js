@@ -132,6 +132,12 @@ export class Telemetry {
   #f1;
   #mae;
   #rmse;
+  /** @type {Gauge} */
+  #shadowTop1;
+  /** @type {Gauge} */
+  #shadowMaxAbs;
+  /** @type {Gauge} */
+  #shadowMeanAbs;
   #psi;
   #ks;
   #js;
@@ -264,6 +270,16 @@ export class Telemetry {
     }));
     this.#rmse = m.register(new Gauge({
       name: 'onnx_edge_rmse', help: 'Rolling root mean squared error over the last labelled predictions (regressors).', labelNames: series, unit: '1',
+    }));
+    this.#shadowTop1 = m.register(new Gauge({
+      name: 'onnx_edge_shadow_agreement', help: 'Share of shadow runs whose top-1 class equals the served version\'s (classifiers).',
+      labelNames: series, unit: '1',
+    }));
+    this.#shadowMaxAbs = m.register(new Gauge({
+      name: 'onnx_edge_shadow_max_abs_diff', help: 'Largest |served - shadow| output difference over the shadow runs.', labelNames: series, unit: '1',
+    }));
+    this.#shadowMeanAbs = m.register(new Gauge({
+      name: 'onnx_edge_shadow_mean_abs_diff', help: 'Mean |served - shadow| output difference over the shadow runs.', labelNames: series, unit: '1',
     }));
     this.#dropped = m.register(new Counter({
       name: 'onnx_edge_telemetry_dropped_total',
@@ -617,6 +633,23 @@ export class Telemetry {
       this.#errors.inc([boundLabelValue(model?.name), boundLabelValue(model?.version), '', code]);
       this.#changes += 1;
       this.#events.emit('error', 'error', { model: model?.name ?? null, version: model?.version ?? null, code, message: messageOf(error) });
+    });
+  }
+
+  /**
+   * A shadow candidate's agreement with the served version (from a deployment's shadow runs), exported as
+   * `onnx_edge_shadow_agreement`, `onnx_edge_shadow_max_abs_diff` and `onnx_edge_shadow_mean_abs_diff`.
+   * @param {{ name: string, version: string }} model the candidate
+   * @param {{ variant?: string, top1: number | null, maxAbs: number, meanAbs: number, rows: number }} agreement
+   */
+  recordShadow(model, agreement) {
+    if (!this.#enabled) return;
+    this.#guard(undefined, () => {
+      const labels = [boundLabelValue(model.name), boundLabelValue(model.version), boundLabelValue(agreement.variant ?? 'shadow')];
+      if (agreement.top1 !== null) this.#shadowTop1.set(labels, agreement.top1);
+      this.#shadowMaxAbs.set(labels, agreement.maxAbs);
+      this.#shadowMeanAbs.set(labels, agreement.meanAbs);
+      this.#changes += 1;
     });
   }
 

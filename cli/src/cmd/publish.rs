@@ -218,6 +218,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 reference: (!features.is_empty())
                     .then(|| json!({ "bins": DEFAULT_BINS, "features": features })),
                 gate,
+                drift_thresholds: None,
             },
         );
     }

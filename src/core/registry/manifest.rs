@@ -70,6 +70,9 @@ pub struct VersionEntry {
     /// Reference inputs with the outputs this version must reproduce (the staging gate).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gate: Option<Value>,
+    /// Drift thresholds for this version, overriding the telemetry defaults.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drift_thresholds: Option<Value>,
 }
 
 /// One alias move.
