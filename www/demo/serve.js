@@ -15,7 +15,7 @@ const names = ['setosa', 'versicolor', 'virginica'];
 for (let i = 0; i < 3; i += 1) {
   const probabilities = /** @type {Float32Array} */ (out.probabilities.data);
   const p = Array.from(probabilities.slice(i * 3, i * 3 + 3), (v) => v.toFixed(3));
-  console.log(`Node: [${Array.from(flowers.slice(i * 4, i * 4 + 4)).join(', ')}] -> ${names[Number(out.label.data[i])]} (p = ${p.join(' / ')})`);
+  console.log(`Node: [${Array.from(flowers.slice(i * 4, i * 4 + 4), (v) => v.toFixed(1)).join(', ')}] -> ${names[Number(out.label.data[i])]} (p = ${p.join(' / ')})`);
 }
 await session.release();
 
