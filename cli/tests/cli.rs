@@ -169,7 +169,14 @@ fn publish_versions_move_aliases_verify_and_catch_tampering() {
     ]);
     assert_eq!(code(&with_reference), 0, "{}", text(&with_reference));
     let v = &manifest(&reg)["models"]["iris"]["versions"]["2.1.0"];
-    assert_eq!(v["reference"]["features"].as_array().map(Vec::len), Some(4));
+    // 4 input features, plus the prediction distribution: label (1) and probabilities (3).
+    let features = v["reference"]["features"].as_array().expect("features");
+    assert_eq!(features.len(), 8);
+    let labels = features
+        .iter()
+        .find(|f| f["input"] == "label")
+        .expect("a reference for the predicted labels");
+    assert_eq!(labels["count"], 6);
     assert_eq!(
         v["gate"]["outputs"]["label"]["dims"],
         serde_json::json!([6])

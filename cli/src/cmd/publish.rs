@@ -169,6 +169,19 @@ pub fn run(args: Args) -> Result<ExitCode> {
             None
         } else {
             let mut session = Session::load(&bytes, LoadOptions::default())?;
+            // The prediction distribution's reference: the model's outputs on all reference rows.
+            let predictions = session.run(references.clone(), None)?;
+            for (name, t) in predictions
+                .iter()
+                .filter(|(_, t)| !matches!(t.data, TensorData::String(_)))
+            {
+                features.extend(feature_references(
+                    name,
+                    &t.dims,
+                    &npy::as_f64(t),
+                    DEFAULT_BINS,
+                ));
+            }
             let feeds: Vec<(String, HostTensor)> = references
                 .iter()
                 .map(|(n, t)| Ok((n.clone(), first_rows(t, args.gate_rows)?)))
