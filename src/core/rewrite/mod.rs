@@ -83,6 +83,10 @@ fn rewrite_node(
     e: &mut emit::Emit,
     graph: &GraphProto,
 ) -> Result<Option<()>, ModelError> {
+    // The rewrites write to the node's first output; a node without one is left to the scan.
+    if node.output.first().is_none_or(|o| o.is_empty()) {
+        return Ok(None);
+    }
     let domain = node.domain.as_str();
     Ok(match (domain, node.op_type.as_str()) {
         ("" | "ai.onnx", "LSTM" | "GRU" | "RNN") => rnn_state::rewrite(node, e),
