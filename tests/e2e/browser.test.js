@@ -2,23 +2,17 @@
 // module path from a loopback server, predicts the iris fixture, and the result must match the reference.
 
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 
 import { REPO, compareOutputs, loadIrisCase } from '../../www/test-support/fixtures.js';
+import { ARGS, CHROMIUM, chromiumMissing } from './chromium.js';
 import { startStaticServer } from './static-server.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium';
-const ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
-const absent = !existsSync(CHROMIUM) && `Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`;
 
-test('iris in headless Chromium matches the reference within 1e-4', { skip: absent, timeout: 180_000 }, async (t) => {
+test('iris in headless Chromium matches the reference within 1e-4', { skip: chromiumMissing, timeout: 180_000 }, async (t) => {
   const { chromium } = await import('playwright-core');
   const iris = await loadIrisCase();
   const server = await startStaticServer({ root: REPO });

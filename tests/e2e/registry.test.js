@@ -3,7 +3,6 @@
 // into Cache Storage; then the registry server stops, the page reloads, and the model comes from the cache.
 
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,14 +10,10 @@ import { test } from 'node:test';
 
 import { REPO } from '../../www/test-support/fixtures.js';
 import { cliMissing, docStringOf, makeRegistry, serve, wasmMissing } from '../../www/registry/test-support/registry-fixture.js';
+import { ARGS, CHROMIUM, chromiumMissing } from './chromium.js';
 import { startStaticServer } from './static-server.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium';
-const ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
-const skip = (!existsSync(CHROMIUM) && `Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`)
+const skip = chromiumMissing
   || cliMissing() || (await wasmMissing());
 
 test('registry in headless Chromium: load into Cache Storage, stop the server, reload, load from the cache', { skip, timeout: 240_000 }, async (t) => {

@@ -5,7 +5,6 @@
 
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,14 +13,10 @@ import { test } from 'node:test';
 import { ModelRegistry, Tensor, assignVariant } from '../../www/index.js';
 import { REPO } from '../../www/test-support/fixtures.js';
 import { MODELS, makeRolloutRegistry, rolloutMissing, serve } from '../../www/rollout/test-support/rollout-registry.js';
+import { ARGS, CHROMIUM, chromiumMissing } from './chromium.js';
 import { startStaticServer } from './static-server.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium';
-const ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
-const skip = (!existsSync(CHROMIUM) && `Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`)
+const skip = chromiumMissing
   || (await rolloutMissing());
 const KEYS = 10_000;
 const RUNS = 500;

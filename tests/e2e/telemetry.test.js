@@ -4,19 +4,13 @@
 // online, every queued report arrives exactly once. With more reports than the cap, the dropped count is exact.
 
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 
 import { REPO } from '../../www/test-support/fixtures.js';
 import { startReceiver } from '../../www/telemetry/test-support/otlp-receiver.js';
+import { ARGS, CHROMIUM, chromiumMissing } from './chromium.js';
 import { startStaticServer } from './static-server.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium';
-const ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
-const absent = !existsSync(CHROMIUM) && `Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`;
 
 /**
  * `onnx_edge_predictions_total` and `onnx_edge_telemetry_dropped_total` of a posted OTLP body.
@@ -94,7 +88,7 @@ async function withBrowser(body, options = {}) {
 
 /** @typedef {{ predict: () => Promise<void>, predictAndFlush: () => Promise<{ sent: number, queued: number, dropped: number }>, status: () => Promise<{ queued: number, dropped: number }>, snapshot: () => { dropped: number, predictions: number }, dropped: () => { count: number, reason: string, total: number }[], online: () => boolean }} PageApi */
 
-test('offline: reports queue in IndexedDB across a reload and arrive exactly once back online', { skip: absent, timeout: 240_000 }, async () => {
+test('offline: reports queue in IndexedDB across a reload and arrive exactly once back online', { skip: chromiumMissing, timeout: 240_000 }, async () => {
   await withBrowser(async ({ context, open, collector, problems }) => {
     const page = await open(100);
     const posts = () => collector.received.filter((p) => p.path === '/v1/metrics');
@@ -127,7 +121,7 @@ test('offline: reports queue in IndexedDB across a reload and arrive exactly onc
   });
 });
 
-test('offline with more reports than the cap: the oldest are dropped, counted exactly, the rest arrive once', { skip: absent, timeout: 240_000 }, async () => {
+test('offline with more reports than the cap: the oldest are dropped, counted exactly, the rest arrive once', { skip: chromiumMissing, timeout: 240_000 }, async () => {
   await withBrowser(async ({ context, open, collector, problems }) => {
     const page = await open(3);
     await context.setOffline(true);
@@ -157,7 +151,7 @@ test('offline with more reports than the cap: the oldest are dropped, counted ex
 });
 
 // Without the route: Playwright does not pass on requests that a page makes while it unloads.
-test('page hide, online: what is new leaves with a keepalive request', { skip: absent, timeout: 240_000 }, async () => {
+test('page hide, online: what is new leaves with a keepalive request', { skip: chromiumMissing, timeout: 240_000 }, async () => {
   await withBrowser(async ({ open, collector, problems }) => {
     const page = await open(100);
     await page.evaluate(() => /** @type {PageApi} */ (/** @type {any} */ (window).telemetryPage).predictAndFlush());
