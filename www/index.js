@@ -11,6 +11,7 @@ export { InferenceSession } from './session.js';
 export { ModelRegistry } from './registry/registry.js';
 export { Deployment, accuracyCheck, assignVariant, bucketOf } from './rollout/index.js';
 export { Telemetry } from './telemetry/telemetry.js'; // telemetry (issue 14)
+export { createWorkerSession } from './worker/client.js'; // Web Worker (issue 16)
 export { Tensor } from './tensor.js';
 export { ErrorCode, OnnxEdgeError, isOnnxEdgeError } from './errors.js';
 export { DATA_TYPES } from './dtypes.js';
