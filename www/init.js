@@ -5,6 +5,9 @@
 // the glue refuses to instantiate twice, so the next call after a trap imports a fresh copy of the glue (the same
 // file under another query string, which module loaders treat as a new module) and instantiates the kept Module
 // again. Sessions notice that the engine changed and re-create their wasm side from the bytes they kept.
+//
+// A trap starts the replacement at once (not at the next call), and every replacement is announced on
+// `engineEvents` (a `reset` event) and counted (`engineResetCount()`, telemetry's onnx_edge_engine_resets_total).
 
 import * as firstGlue from './dist/onnx_edge.js';
 import { ErrorCode, OnnxEdgeError, isWasmTrap, rethrowFromWasm } from './errors.js';
@@ -36,7 +39,7 @@ import { openSource, readResponse } from './source.js';
  * @typedef {object} WasmSessionOptions
  * @property {Record<string, (number | string)[]>} [inputShapes]
  * @property {Record<string, number>} [freeDimensionOverrides]
- * @property {{ maxModelBytes?: number, maxTensorElements?: number }} [limits]
+ * @property {{ maxModelBytes?: number, maxTensorElements?: number, maxCachedPlans?: number }} [limits]
  * @property {boolean} [optimize]
  */
 
@@ -82,6 +85,33 @@ let restarting = null;
 let current = null;
 /** @type {WebAssembly.Module | null} */
 let compiled = null;
+/** Engines replaced so far in this realm. */
+let resets = 0;
+/** Why the live engine was retired, for the `reset` event that announces its successor. */
+let retiredFor = 'trap';
+
+/**
+ * @typedef {object} EngineResetEvent a `reset` event on `engineEvents`
+ * @property {'reset'} type
+ * @property {number} generation the new engine's generation (the first engine is 1)
+ * @property {'trap' | 'wasmMemory'} reason a wasm trap (panic, out of memory), or memory past limits.maxWasmMemoryBytes
+ * @property {number} resets engines replaced so far, this one included
+ */
+
+/**
+ * Announces engine replacements: `engineEvents.addEventListener('reset', (event) => ...)`, where the event carries
+ * `generation`, `reason` and `resets` (EngineResetEvent). Live sessions reload from their kept bytes on their
+ * next call; the call that trapped was answered with ENGINE.
+ */
+export const engineEvents = new EventTarget();
+
+/**
+ * Engines replaced since this realm started (after traps, or wasm memory past its limit).
+ * @returns {number}
+ */
+export function engineResetCount() {
+  return resets;
+}
 
 /**
  * Start the engine. Optional: the first `InferenceSession.create` calls it. Idempotent: later and concurrent calls
@@ -129,9 +159,22 @@ export function callWasm(engine, call) {
   try {
     return call();
   } catch (error) {
-    if (isWasmTrap(error)) engine.dead = true;
+    if (isWasmTrap(error)) retireEngine(engine, 'trap');
     return rethrowFromWasm(error);
   }
+}
+
+/**
+ * Stop using `engine` and start its replacement now (a trap, or wasm memory that cannot shrink). Idempotent.
+ * @param {Engine} engine
+ * @param {'trap' | 'wasmMemory'} reason
+ */
+export function retireEngine(engine, reason) {
+  if (engine.dead) return;
+  engine.dead = true;
+  if (engine !== current) return;
+  retiredFor = reason;
+  liveEngine().catch(() => {}); // a failed restart is retried, and reported, by the next call
 }
 
 /**
@@ -180,6 +223,10 @@ async function restart(generation) {
   }
   const engine = await instantiate(glue, /** @type {WebAssembly.Module} */ (compiled), generation);
   current = engine;
+  resets += 1;
+  const event = Object.assign(new Event('reset'), { generation, reason: retiredFor, resets });
+  retiredFor = 'trap';
+  engineEvents.dispatchEvent(event);
   return engine;
 }
 

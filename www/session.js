@@ -2,7 +2,8 @@
 
 import { argumentError, ErrorCode, OnnxEdgeError } from './errors.js';
 import { DTYPES, isDataType, typedArrayName } from './dtypes.js';
-import { callWasm, liveEngine } from './init.js';
+import { callWasm, liveEngine, retireEngine } from './init.js';
+import { checkDeclaredInputs, checkDeclaredOptions, checkWasmMemory, resolveLimits, sessionClosed, sessionOpened } from './limits.js';
 import { readSource } from './source.js';
 import { describe, Tensor } from './tensor.js';
 import { telemetryOf } from './telemetry/hooks.js'; // telemetry (issue 14)
@@ -19,8 +20,10 @@ import { telemetryOf } from './telemetry/hooks.js'; // telemetry (issue 14)
  * @property {Record<string, readonly (number | string)[]>} [inputShapes] per input name, its dims: numbers, or
  *   symbol names such as `"batch"`
  * @property {Record<string, number>} [freeDimensionOverrides] symbol name to value (onnxruntime-web's option)
- * @property {{ maxModelBytes?: number, maxTensorElements?: number }} [limits] refuse bigger models or tensors
- *   (LIMIT_EXCEEDED)
+ * @property {import('./limits.js').Limits & { maxCachedPlans?: number }} [limits] refuse bigger models, tensors,
+ *   declared dims, more live sessions or more wasm memory (LIMIT_EXCEEDED; defaults in limits.js and the README)
+ * @property {boolean} [allowInsecureUrls] fetch a model URL over plain http from another machine (default false:
+ *   https, loopback and the page's own origin only; FETCH with `details.reason: 'insecureUrl'` otherwise)
  * @property {boolean} [optimize] optimise the plan (default true)
  * @property {ModelIdentity} [model] who this model is, for metrics; kept as `session.model`
  * @property {unknown} [telemetry] a Telemetry to record each run into (latency, predictions, errors by code, drift,
@@ -90,6 +93,8 @@ export class InferenceSession {
   #released = false;
   /** @type {Promise<void>} */
   #queue = Promise.resolve();
+  /** The limits this session was made with (limits.js). @type {Required<import('./limits.js').Limits>} */
+  #limits = resolveLimits(undefined);
   /** telemetry (issue 14): where runs are reported (`options.telemetry`). @type {import('./telemetry/hooks.js').TelemetryHooks | null} */
   #telemetry = null;
 
@@ -146,19 +151,30 @@ export class InferenceSession {
     if (typeof options !== 'object' || options === null) {
       throw argumentError(ErrorCode.OPTIONS_INVALID, 'options must be an object', { reason: describe(options) });
     }
+    const limits = resolveLimits(options.limits);
     const wasmOptions = toWasmOptions(options);
     const telemetry = telemetryOf(options.telemetry); // telemetry (issue 14)
-    const [bytes, engine] = await Promise.all([
-      readSource(source, { maxBytes: wasmOptions.limits?.maxModelBytes, onProgress: options.onProgress }),
-      liveEngine(),
-    ]);
-    const wasm = callWasm(engine, () => new engine.glue.WasmSession(bytes, wasmOptions));
+    checkDeclaredOptions(wasmOptions, limits.maxTensorElements);
+    sessionOpened(limits.maxSessions);
     try {
-      const session = new InferenceSession(CREATE, { engine, wasm, bytes, wasmOptions, model: options.model ?? null });
-      session.#telemetry = telemetry; // telemetry (issue 14)
-      return session;
+      const [bytes, engine] = await Promise.all([
+        readSource(source, { maxBytes: limits.maxModelBytes, onProgress: options.onProgress, allowInsecureUrls: options.allowInsecureUrls }),
+        liveEngine(),
+      ]);
+      checkWasmMemory(engine.exports.memory.buffer.byteLength, limits.maxWasmMemoryBytes);
+      const wasm = callWasm(engine, () => new engine.glue.WasmSession(bytes, wasmOptions));
+      try {
+        const session = new InferenceSession(CREATE, { engine, wasm, bytes, wasmOptions, model: options.model ?? null });
+        checkDeclaredInputs(session.inputMetadata, limits.maxTensorElements);
+        session.#limits = limits;
+        session.#telemetry = telemetry; // telemetry (issue 14)
+        return session;
+      } catch (error) {
+        freeQuietly(engine, wasm);
+        throw error;
+      }
     } catch (error) {
-      freeQuietly(engine, wasm);
+      sessionClosed();
       throw error;
     }
   }
@@ -212,6 +228,7 @@ export class InferenceSession {
   release() {
     if (!this.#released) {
       this.#released = true;
+      sessionClosed();
       this.#queue = this.#queue.then(() => {
         this.#dropWasm();
         this.#bytes = new Uint8Array(0);
@@ -229,6 +246,8 @@ export class InferenceSession {
     const engine = await liveEngine();
     const wasm = this.#wasmFor(engine);
     const outputs = callWasm(engine, () => wasm.run(feeds, fetches));
+    // Wasm memory never shrinks: past the limit, this answer stands and the engine is replaced (sessions reload).
+    if (engine.exports.memory.buffer.byteLength > this.#limits.maxWasmMemoryBytes) retireEngine(engine, 'wasmMemory');
     /** @type {Record<string, Tensor>} */
     const result = {};
     for (const out of outputs) {
@@ -289,7 +308,7 @@ export class InferenceSession {
         });
       }
     }
-    const maxElements = this.#wasmOptions.limits?.maxTensorElements;
+    const maxElements = this.#limits.maxTensorElements;
     return expected.map((name) => {
       const value = given[name];
       if (value === undefined) {
@@ -310,7 +329,7 @@ export class InferenceSession {
           details: { kind: 'shape', input: name, expected: `[${shape.map((d) => (d === '' ? '?' : d)).join(',')}]`, actual: [...tensor.dims] },
         });
       }
-      if (maxElements !== undefined && tensor.data.length > maxElements) {
+      if (tensor.data.length > maxElements) {
         throw new OnnxEdgeError(ErrorCode.LIMIT_EXCEEDED, `input ${JSON.stringify(name)} has ${tensor.data.length} elements, more than the limit of ${maxElements} (limits.maxTensorElements)`, {
           details: { kind: 'tensorElements', input: name, limit: maxElements, actual: tensor.data.length },
         });
@@ -469,10 +488,11 @@ function toWasmOptions(options) {
   }
   if (options.freeDimensionOverrides !== undefined) out.freeDimensionOverrides = { ...options.freeDimensionOverrides };
   if (options.limits !== undefined) {
-    /** @type {{ maxModelBytes?: number, maxTensorElements?: number }} */
+    /** @type {{ maxModelBytes?: number, maxTensorElements?: number, maxCachedPlans?: number }} */
     const limits = {};
     if (options.limits.maxModelBytes !== undefined) limits.maxModelBytes = options.limits.maxModelBytes;
     if (options.limits.maxTensorElements !== undefined) limits.maxTensorElements = options.limits.maxTensorElements;
+    if (options.limits.maxCachedPlans !== undefined) limits.maxCachedPlans = options.limits.maxCachedPlans;
     out.limits = limits;
   }
   const optimize = options.optimize ?? (options.graphOptimizationLevel === 'disabled' ? false : undefined);

@@ -1,7 +1,10 @@
 // Bytes from whatever a caller hands us: Uint8Array, ArrayBuffer, a view, a URL, a string, or a Response.
 // Files (file: URLs, and plain paths in Node, Bun and Deno) are read with node:fs; everything else is fetched.
+// URLs are fetched over HTTPS only, except on this machine (loopback) and from the page's own origin: bytes that
+// become code paths in the engine must not be swappable by anyone on the network (`allowInsecureUrls` opts out).
 
 import { argumentError, ErrorCode, OnnxEdgeError } from './errors.js';
+import { isLoopback, pageOrigin } from './registry/url-policy.js';
 
 /**
  * Where bytes can come from. A string is an absolute URL, or else a file path in Node/Bun/Deno and a URL relative
@@ -16,6 +19,7 @@ import { argumentError, ErrorCode, OnnxEdgeError } from './errors.js';
  * @property {number} [maxBytes] refuse more bytes than this (LIMIT_EXCEEDED), checked before reading when the size is known
  * @property {string} [limitKind] `details.kind` of the LIMIT_EXCEEDED error (default `modelBytes`, as the core's)
  * @property {(progress: Progress) => void} [onProgress] called as bytes arrive from a Response
+ * @property {boolean} [allowInsecureUrls] fetch plain http from other machines too (default false)
  */
 
 /**
@@ -49,7 +53,9 @@ export async function openSource(source, options = {}) {
   if (typeof source === 'string' || source instanceof URL) {
     const location = locate(source);
     if (location.file !== undefined) return readFile(location.file, options);
-    return fetchUrl(/** @type {string | URL} */ (location.url));
+    const url = /** @type {string | URL} */ (location.url);
+    if (options.allowInsecureUrls !== true) checkSecureUrl(url);
+    return fetchUrl(url);
   }
   throw argumentError(ErrorCode.FETCH, 'a source must be a Uint8Array, ArrayBuffer, URL, string or Response', {
     actual: source === null ? 'null' : typeof source,
@@ -164,6 +170,44 @@ async function readFile(path, options) {
   } finally {
     await handle?.close();
   }
+}
+
+/**
+ * May bytes be fetched from `url` without `allowInsecureUrls`? https: and data: (no network in between); anything
+ * on the page's own origin (a relative URL is resolved against the page; a blob: URL the page made); http: on
+ * loopback (127.0.0.0/8, [::1], localhost). Anything else (http to another machine, ftp:, ws:) is refused.
+ * @param {string | URL} url
+ * @returns {boolean}
+ */
+export function isSecureUrl(url) {
+  /** @type {URL} */
+  let parsed;
+  try {
+    parsed = url instanceof URL ? url : new URL(url, pageHref());
+  } catch {
+    return false;
+  }
+  if (parsed.protocol === 'https:' || parsed.protocol === 'data:') return true;
+  // The page's own origin: relative URLs, and blob: URLs the page made (their origin is the page's).
+  if (pageOrigin() !== undefined && parsed.origin === pageOrigin()) return true;
+  return parsed.protocol === 'http:' && isLoopback(parsed);
+}
+
+/**
+ * Throw FETCH (`details`: `{ url, reason: 'insecureUrl' }`) unless `url` is secure (see `isSecureUrl`).
+ * @param {string | URL} url
+ */
+export function checkSecureUrl(url) {
+  if (isSecureUrl(url)) return;
+  throw new OnnxEdgeError(ErrorCode.FETCH,
+    `${String(url)}: models are fetched over HTTPS only (http is allowed on loopback and from the page's own origin; ` +
+    'pass allowInsecureUrls: true to fetch it anyway)', { details: { url: String(url), reason: 'insecureUrl' } });
+}
+
+/** The page's URL, which relative URLs resolve against (undefined outside pages). @returns {string | undefined} */
+function pageHref() {
+  const location = /** @type {{ location?: { href?: unknown } }} */ (globalThis).location;
+  return pageOrigin() !== undefined && typeof location?.href === 'string' ? location.href : undefined;
 }
 
 /**

@@ -10,7 +10,7 @@
 //   telemetry.report({ url: 'https://collector.example/v1/metrics', headers: { authorization: 'Bearer …' } });
 
 import { argumentError, ErrorCode, isOnnxEdgeError } from '../errors.js';
-import { liveEngine, wasmMemoryBytes } from '../init.js';
+import { engineResetCount, liveEngine, wasmMemoryBytes } from '../init.js';
 import { Counter } from './counter.js';
 import { DriftWatch } from './drift-watch.js';
 import { Events } from './events.js';
@@ -242,9 +242,16 @@ export class Telemetry {
     this.#cacheMisses = m.register(new Counter({
       name: 'onnx_edge_cache_misses_total', help: 'Model loads that downloaded the file.', labelNames: ['model', 'version'], unit: '1',
     }));
+    // issue 18: engine replacements are counted by init.js for the whole realm; read at scrape time with the memory.
+    const resets = m.register(new Counter({
+      name: 'onnx_edge_engine_resets_total', help: 'Engines replaced after a wasm trap or wasm memory past limits.maxWasmMemoryBytes.', unit: '1',
+    }));
     m.register(new Gauge({
       name: 'onnx_edge_wasm_memory_bytes', help: 'Bytes of WebAssembly memory the engine holds, read at scrape time.',
-      unit: 'By', integer: true, collect: (gauge) => gauge.set([], wasmMemoryBytes()),
+      unit: 'By', integer: true, collect: (gauge) => {
+        gauge.set([], wasmMemoryBytes());
+        resets.cell([]).value = engineResetCount();
+      },
     }));
     const feature = /** @type {const} */ ([...series, 'feature']);
     this.#psi = m.register(new Gauge({
