@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
 import { OnnxEdgeError } from './errors.js';
-import { readSource } from './source.js';
+import { isSecureUrl, readSource } from './source.js';
 
 const BYTES = Uint8Array.from({ length: 1000 }, (_, i) => (i * 7) & 0xff);
 
@@ -149,5 +149,72 @@ describe('readSource', () => {
     test('errors are OnnxEdgeError', async () => {
       await assert.rejects(readSource(BYTES, limit), OnnxEdgeError);
     });
+  });
+});
+
+describe('model URLs: https only, except loopback and the page\'s own origin', () => {
+  /**
+   * Run `body` with `globalThis.fetch` recording the URLs asked for and answering `bytes`, restored afterwards.
+   * @param {(asked: string[]) => Promise<void>} body
+   */
+  async function withRecordingFetch(body) {
+    const real = globalThis.fetch;
+    /** @type {string[]} */
+    const asked = [];
+    globalThis.fetch = async (input) => {
+      asked.push(String(input));
+      return new Response(BYTES.slice());
+    };
+    try {
+      await body(asked);
+    } finally {
+      globalThis.fetch = real;
+    }
+  }
+
+  test('plain http to another machine is FETCH insecureUrl, and nothing is requested', async () => {
+    await withRecordingFetch(async (asked) => {
+      for (const url of ['http://models.invalid/iris.onnx', new URL('http://models.invalid:8080/m.onnx'), 'ftp://models.invalid/m.onnx', 'ws://models.invalid/m']) {
+        await rejectsWith(readSource(url), 'FETCH', { url: String(url), reason: 'insecureUrl' });
+      }
+      assert.deepEqual(asked, []);
+    });
+  });
+
+  test('https, loopback http (127.0.0.0/8, [::1], localhost) and data: are fetched', async () => {
+    await withRecordingFetch(async (asked) => {
+      const urls = ['https://models.invalid/iris.onnx', 'http://127.0.0.1:9/a', 'http://127.8.9.10/b', 'http://[::1]:8080/c', 'http://localhost/d', 'http://api.localhost/e'];
+      for (const url of urls) assert.deepEqual(await readSource(url), BYTES, url);
+      assert.deepEqual(asked, urls);
+    });
+    const data = `data:application/octet-stream;base64,${Buffer.from(BYTES).toString('base64')}`;
+    assert.deepEqual(await readSource(data), BYTES);
+  });
+
+  test('allowInsecureUrls: true fetches plain http from another machine', async () => {
+    await withRecordingFetch(async (asked) => {
+      assert.deepEqual(await readSource('http://models.invalid/iris.onnx', { allowInsecureUrls: true }), BYTES);
+      assert.deepEqual(asked, ['http://models.invalid/iris.onnx']);
+    });
+  });
+
+  test('in a page served over http: its own origin (relative URLs, blob: URLs it made) is allowed, other origins are not', () => {
+    const g = /** @type {any} */ (globalThis);
+    const had = Object.getOwnPropertyDescriptor(g, 'location');
+    Object.defineProperty(g, 'location', {
+      configurable: true, value: { origin: 'http://intranet.invalid', protocol: 'http:', href: 'http://intranet.invalid/app/index.html' },
+    });
+    try {
+      assert.equal(isSecureUrl('models/iris.onnx'), true);
+      assert.equal(isSecureUrl('/models/iris.onnx'), true);
+      assert.equal(isSecureUrl('http://intranet.invalid/models/iris.onnx'), true);
+      assert.equal(isSecureUrl('blob:http://intranet.invalid/3f1c0a4e-0000-4000-8000-000000000000'), true);
+      assert.equal(isSecureUrl('http://other.invalid/models/iris.onnx'), false);
+      assert.equal(isSecureUrl('blob:http://other.invalid/3f1c0a4e-0000-4000-8000-000000000000'), false);
+    } finally {
+      if (had) Object.defineProperty(g, 'location', had);
+      else delete g.location;
+    }
+    assert.equal(isSecureUrl('http://intranet.invalid/models/iris.onnx'), false, 'outside that page');
   });
 });
