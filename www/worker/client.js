@@ -21,8 +21,8 @@ import { compactCopy, decodeError, encodeFeeds, transferList } from './protocol.
 /** @typedef {import('./host.js').SessionDescription} SessionDescription */
 
 /**
- * InferenceSession's options, plus `transfer`. All but `telemetry` and `onProgress` are sent to the worker
- * (structured clone: OPTIONS_INVALID if one cannot be cloned); `telemetry` stays on this thread and records each
+ * InferenceSession's options, plus `transfer`. All but `telemetry`, `onProgress` and `transfer` are sent to the
+ * worker (structured clone: OPTIONS_INVALID if one cannot be cloned); `telemetry` stays on this thread and records each
  * run as it would for an InferenceSession (latency then includes the trip to the worker); `onProgress` is called
  * on this thread.
  * @typedef {import('../session.js').SessionOptions & { transfer?: boolean }} WorkerSessionOptions
@@ -41,6 +41,9 @@ import { compactCopy, decodeError, encodeFeeds, transferList } from './protocol.
  */
 
 const CONNECT = Symbol('WorkerSession.connect');
+
+/** Options that act on this thread and are not sent to the worker. */
+const ON_THIS_THREAD = new Set(['telemetry', 'onProgress', 'transfer']);
 
 /** @returns {void} */
 function noop() {}
@@ -373,16 +376,16 @@ async function modelForWorker(source, options, transfer) {
 }
 
 /**
- * The options the worker's InferenceSession takes (what stays here is left out; unknown keys, which the session
- * ignores, are not sent).
+ * The options for the worker's InferenceSession: all but those that act on this thread (`telemetry`,
+ * `onProgress`, `transfer`), so options the session learns later pass through as they are.
  * @param {WorkerSessionOptions} options
  * @returns {Record<string, unknown>}
  */
 function optionsForWorker(options) {
   /** @type {Record<string, unknown>} */
   const out = {};
-  for (const key of /** @type {const} */ (['inputShapes', 'freeDimensionOverrides', 'limits', 'optimize', 'graphOptimizationLevel', 'model'])) {
-    if (options[key] !== undefined) out[key] = options[key];
+  for (const [key, value] of Object.entries(options)) {
+    if (value !== undefined && !ON_THIS_THREAD.has(key)) out[key] = value;
   }
   return out;
 }
