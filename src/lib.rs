@@ -61,3 +61,8 @@ pub mod metrics {
 pub mod rollout {
     pub use crate::core::rollout::*;
 }
+
+/// Preprocessing next to the model: a drawn digit to scikit-learn's 8x8 digit features.
+pub mod preprocess {
+    pub use crate::core::preprocess::*;
+}

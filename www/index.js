@@ -7,6 +7,7 @@
 
 export { init, opCoverage } from './init.js';
 export { inspectModel } from './inspect.js';
+export { digitFeatures } from './preprocess.js';
 export { InferenceSession } from './session.js';
 export { ModelRegistry } from './registry/registry.js';
 export { Deployment, accuracyCheck, assignVariant, bucketOf } from './rollout/index.js';

@@ -88,15 +88,63 @@ fn plan_inner(model: InferenceModel, optimize: bool) -> Result<Plan, ModelError>
     typed.into_runnable().map_err(|e| shape("planning", e))
 }
 
-/// Runs a plan on inputs in the model's input order.
-pub fn run(plan: &Plan, inputs: TVec<TValue>) -> Result<TVec<TValue>, ModelError> {
-    let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| plan.run(inputs)));
+/// Run state kept between calls: tract otherwise allocates every node's state on each run,
+/// which costs more than the whole run on small models (trees, linear models, batch 1). It is
+/// kept only while the input shapes stay the same: a `Scan` body (LSTM, GRU) keeps the symbol
+/// values it resolved, and a new batch size would clash with them.
+#[derive(Default)]
+pub struct RunState {
+    state: Option<TypedSimpleState>,
+    shapes: Vec<TVec<usize>>,
+}
+
+impl std::fmt::Debug for RunState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunState")
+            .field("kept", &self.state.is_some())
+            .field("shapes", &self.shapes)
+            .finish()
+    }
+}
+
+/// Runs a plan on inputs in the model's input order, reusing `kept` when it belongs to `plan`
+/// and the same input shapes. A failed run drops the state, so the next call starts clean.
+pub fn run(
+    kept: &mut RunState,
+    plan: &Plan,
+    inputs: TVec<TValue>,
+) -> Result<TVec<TValue>, ModelError> {
+    let run_error = |e: &TractError| ModelError::Run {
+        reason: ModelError::chain(e),
+    };
+    let same_shapes = kept.shapes.len() == inputs.len()
+        && kept
+            .shapes
+            .iter()
+            .zip(&inputs)
+            .all(|(s, i)| s.as_slice() == i.shape());
+    let reusable = matches!(&kept.state, Some(s) if Arc::ptr_eq(s.plan(), plan)) && same_shapes;
+    if !reusable {
+        kept.state = Some(TypedSimpleState::new(plan).map_err(|e| run_error(&e))?);
+        kept.shapes = inputs.iter().map(|i| i.shape().into()).collect();
+    }
+    let Some(current) = kept.state.as_mut() else {
+        return Err(ModelError::Run {
+            reason: "no run state".to_owned(),
+        });
+    };
+    let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| current.run(inputs)));
     match attempt {
-        Ok(result) => result.map_err(|e| ModelError::Run {
-            reason: ModelError::chain(&e),
-        }),
-        Err(_) => Err(ModelError::Run {
-            reason: "tract panicked while running".to_owned(),
-        }),
+        Ok(Ok(outputs)) => Ok(outputs),
+        Ok(Err(e)) => {
+            kept.state = None;
+            Err(run_error(&e))
+        }
+        Err(_) => {
+            kept.state = None;
+            Err(ModelError::Run {
+                reason: "tract panicked while running".to_owned(),
+            })
+        }
     }
 }

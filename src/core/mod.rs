@@ -7,6 +7,7 @@ pub mod integrity;
 pub mod metrics;
 pub mod model;
 pub mod ops;
+pub mod preprocess;
 pub mod registry;
 pub mod rewrite;
 pub mod rollout;

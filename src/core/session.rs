@@ -51,6 +51,7 @@ pub struct Session {
     mode: PlanMode,
     general: Option<Plan>,
     cache: Vec<(PlanKey, Plan)>,
+    state: engine::RunState,
     options: LoadOptions,
     warnings: Vec<String>,
 }
@@ -103,6 +104,7 @@ impl Session {
             mode: PlanMode::General,
             general: None,
             cache: Vec::new(),
+            state: engine::RunState::default(),
             options,
             warnings: Vec::new(),
         };
@@ -166,7 +168,7 @@ impl Session {
             .map_err(|e| ModelError::Run {
                 reason: ModelError::chain(&e),
             })?;
-        let mut outputs = engine::run(&plan, inputs)?;
+        let mut outputs = engine::run(&mut self.state, &plan, inputs)?;
         selected
             .into_iter()
             .map(|ix| {

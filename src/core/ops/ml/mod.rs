@@ -10,6 +10,7 @@ mod linear;
 mod post_transform;
 mod preprocess;
 mod svm;
+mod svm_kernel;
 mod tree;
 
 /// Registers our ai.onnx.ml operators, replacing tract's where ours are right or faster.

@@ -8,6 +8,7 @@ use tract_onnx::tract_hir::internal::*;
 use super::attrs::ints;
 use super::labels::{Labels, Pick};
 use super::post_transform::{logistic, probit, PostTransform};
+use super::svm_kernel::{KernelType, Packed, SvmKernel};
 use crate::core::ops::kernel::{batch_dim, boxed, rows_f32, Kernel};
 
 /// Registers both ops.
@@ -22,75 +23,27 @@ fn floats(node: &NodeProto, name: &str) -> TractResult<Vec<f32>> {
     Ok(node.get_attr_opt_vec::<f32>(name)?.unwrap_or_default())
 }
 
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum KernelType {
-    Linear,
-    Poly,
-    Rbf,
-    Sigmoid,
-}
-
-/// The SVM kernel with its parameters (`kernel_params` = gamma, coef0, degree).
-#[derive(Clone, Debug, PartialEq)]
-struct SvmKernel {
-    kind: KernelType,
-    gamma: f32,
-    coef0: f32,
-    degree: f32,
-}
-
-impl SvmKernel {
-    fn read(node: &NodeProto) -> TractResult<SvmKernel> {
-        let kind = match node
-            .get_attr_opt::<String>("kernel_type")?
-            .as_deref()
-            .unwrap_or("LINEAR")
-        {
-            "LINEAR" => KernelType::Linear,
-            "POLY" => KernelType::Poly,
-            "RBF" => KernelType::Rbf,
-            "SIGMOID" => KernelType::Sigmoid,
-            other => bail!("{}: unknown kernel_type '{other}'", node.name),
-        };
-        let p = floats(node, "kernel_params")?;
-        let get = |i: usize| p.get(i).copied().unwrap_or(0.0);
-        Ok(SvmKernel {
-            kind,
-            gamma: get(0),
-            coef0: get(1),
-            degree: get(2),
-        })
-    }
-
-    /// kernel(a_i, b_j) for every row i of `a` [m, k] and row j of `b` [n, k]; for the linear
-    /// kernel `c` is added (onnxruntime's GEMM bias).
-    fn dot(&self, a: &[f32], b: &[f32], m: usize, n: usize, k: usize, c: f32) -> Vec<f32> {
-        let mut out = vec![0f32; m * n];
-        for i in 0..m {
-            let x = &a[i * k..(i + 1) * k];
-            for j in 0..n {
-                let y = &b[j * k..(j + 1) * k];
-                out[i * n + j] = match self.kind {
-                    KernelType::Rbf => {
-                        let d: f32 = x.iter().zip(y).map(|(p, q)| (p - q) * (p - q)).sum();
-                        (-self.gamma * d).exp()
-                    }
-                    KernelType::Linear => x.iter().zip(y).map(|(p, q)| p * q).sum::<f32>() + c,
-                    KernelType::Poly | KernelType::Sigmoid => {
-                        let v = self.gamma * x.iter().zip(y).map(|(p, q)| p * q).sum::<f32>()
-                            + self.coef0;
-                        match self.kind {
-                            KernelType::Sigmoid => v.tanh(),
-                            _ if self.degree == 2.0 => v * v,
-                            _ if self.degree == 3.0 => v * v * v,
-                            _ => v.powf(self.degree),
-                        }
-                    }
-                };
-            }
-        }
-        out
-    }
+/// Reads `kernel_type` and `kernel_params` (gamma, coef0, degree).
+fn read_kernel(node: &NodeProto) -> TractResult<SvmKernel> {
+    let kind = match node
+        .get_attr_opt::<String>("kernel_type")?
+        .as_deref()
+        .unwrap_or("LINEAR")
+    {
+        "LINEAR" => KernelType::Linear,
+        "POLY" => KernelType::Poly,
+        "RBF" => KernelType::Rbf,
+        "SIGMOID" => KernelType::Sigmoid,
+        other => bail!("{}: unknown kernel_type '{other}'", node.name),
+    };
+    let p = floats(node, "kernel_params")?;
+    let get = |i: usize| p.get(i).copied().unwrap_or(0.0);
+    Ok(SvmKernel {
+        kind,
+        gamma: get(0),
+        coef0: get(1),
+        degree: get(2),
+    })
 }
 
 /// SVMClassifier.
@@ -102,7 +55,8 @@ pub struct SvmClassifier {
     starts: Vec<usize>,
     vector_count: usize,
     features: usize,
-    support_vectors: Vec<f32>,
+    /// Support vectors, or for a linear classifier the coefficient rows.
+    packed: Packed,
     coefficients: Vec<f32>,
     rho: Vec<f32>,
     prob_a: Vec<f32>,
@@ -130,7 +84,7 @@ fn build_classifier(_: &ParsingContext, node: &NodeProto) -> Built {
     let coefficients = floats(node, "coefficients")?;
     let rho = floats(node, "rho")?;
     let (prob_a, prob_b) = (floats(node, "prob_a")?, floats(node, "prob_b")?);
-    let mut kernel = SvmKernel::read(node)?;
+    let mut kernel = read_kernel(node)?;
     ensure!(
         !coefficients.is_empty(),
         "{}: coefficients are empty",
@@ -173,6 +127,11 @@ fn build_classifier(_: &ParsingContext, node: &NodeProto) -> Built {
         coefficients.len() / classes
     };
     let all_positive = coefficients.iter().all(|c| *c >= 0.0);
+    let packed = if svc {
+        Packed::new(&support_vectors, vector_count, features)?
+    } else {
+        Packed::new(&coefficients, classes, features)?
+    };
     let post = PostTransform::parse(
         &node
             .get_attr_opt::<String>("post_transform")?
@@ -185,7 +144,7 @@ fn build_classifier(_: &ParsingContext, node: &NodeProto) -> Built {
         starts,
         vector_count,
         features,
-        support_vectors,
+        packed,
         coefficients,
         rho,
         prob_a,
@@ -311,14 +270,11 @@ impl Kernel for SvmClassifier {
         let (cc, cols) = (self.classes(), self.columns());
         let mut out = vec![0f32; n * cols];
         let mut picks = Vec::with_capacity(n);
-        let linear_scores = (!self.svc).then(|| {
-            self.kernel
-                .dot(&x, &self.coefficients, n, cc, f, self.rho[0])
-        });
-        let kernels = self.svc.then(|| {
-            self.kernel
-                .dot(&x, &self.support_vectors, n, self.vector_count, f, 0.0)
-        });
+        let linear_scores =
+            (!self.svc).then(|| self.kernel.apply(&x, n, &self.packed, self.rho[0]));
+        let kernels = self
+            .svc
+            .then(|| self.kernel.apply(&x, n, &self.packed, 0.0));
         let write_extra = if self.svc && !self.has_proba() && cc <= 2 {
             if self.post == PostTransform::None {
                 2
@@ -439,7 +395,8 @@ pub struct SvmRegressor {
     kernel: SvmKernel,
     vector_count: usize,
     features: usize,
-    support_vectors: Vec<f32>,
+    /// Support vectors, or for a linear regressor the coefficients as one vector.
+    packed: Packed,
     coefficients: Vec<f32>,
     rho: f32,
     one_class: bool,
@@ -458,7 +415,7 @@ fn build_regressor(_: &ParsingContext, node: &NodeProto) -> Built {
         node.name
     );
     ensure!(!rho.is_empty(), "{}: rho is empty", node.name);
-    let mut kernel = SvmKernel::read(node)?;
+    let mut kernel = read_kernel(node)?;
     let features = if vector_count > 0 {
         ensure!(
             support_vectors.len() % vector_count == 0,
@@ -475,11 +432,16 @@ fn build_regressor(_: &ParsingContext, node: &NodeProto) -> Built {
         kernel.kind = KernelType::Linear;
         coefficients.len()
     };
+    let packed = if vector_count > 0 {
+        Packed::new(&support_vectors, vector_count, features)?
+    } else {
+        Packed::new(&coefficients, 1, features)?
+    };
     boxed(SvmRegressor {
         kernel,
         vector_count,
         features,
-        support_vectors,
+        packed,
         coefficients,
         rho: rho[0],
         one_class: node.get_attr_opt::<i64>("one_class")?.unwrap_or(0) != 0,
@@ -503,9 +465,7 @@ impl Kernel for SvmRegressor {
             self.features
         );
         let mut y = if self.vector_count > 0 {
-            let k = self
-                .kernel
-                .dot(&x, &self.support_vectors, n, self.vector_count, f, 0.0);
+            let k = self.kernel.apply(&x, n, &self.packed, 0.0);
             (0..n)
                 .map(|r| {
                     let row = &k[r * self.vector_count..(r + 1) * self.vector_count];
@@ -517,7 +477,7 @@ impl Kernel for SvmRegressor {
                 })
                 .collect()
         } else {
-            self.kernel.dot(&x, &self.coefficients, n, 1, f, self.rho)
+            self.kernel.apply(&x, n, &self.packed, self.rho)
         };
         if self.one_class {
             y.iter_mut()

@@ -139,6 +139,26 @@ impl Ensemble {
         Ok(())
     }
 
+    /// True when every branch is `BRANCH_LEQ` (what scikit-learn exports), for [`Self::leaf_leq`].
+    pub fn all_leq(&self) -> bool {
+        self.nodes
+            .iter()
+            .all(|n| matches!(n.mode, Mode::Leq | Mode::Leaf))
+    }
+
+    /// [`Self::leaf`] for an ensemble whose branches are all `BRANCH_LEQ`: one comparison per
+    /// node instead of a dispatch on the mode.
+    #[inline]
+    pub fn leaf_leq(&self, root: u32, row: &[f64]) -> &FlatNode {
+        let mut node = &self.nodes[root as usize];
+        while node.mode != Mode::Leaf {
+            let x = row[node.feature as usize];
+            let go_true = x <= node.threshold || (node.missing_true && x.is_nan());
+            node = &self.nodes[if go_true { node.a } else { node.b } as usize];
+        }
+        node
+    }
+
     /// The leaf a row reaches from `root`.
     #[inline]
     pub fn leaf(&self, root: u32, row: &[f64]) -> &FlatNode {

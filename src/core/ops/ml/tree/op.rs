@@ -74,6 +74,8 @@ pub enum Kind {
 #[derive(Clone, Debug)]
 pub struct TreeEnsembleOp {
     ensemble: Arc<Ensemble>,
+    /// Every branch is `BRANCH_LEQ`: walk with [`Ensemble::leaf_leq`].
+    all_leq: bool,
     kind: Kind,
     aggregate: Aggregate,
     base_values: Vec<f64>,
@@ -119,6 +121,7 @@ fn build_classifier(ctx: &ParsingContext, node: &NodeProto) -> Built {
     let all_positive = ensemble.weights.iter().all(|(_, w)| *w >= 0.0);
     let binary_case = labels.len() == 2 && distinct.len() == 1;
     let op = TreeEnsembleOp {
+        all_leq: ensemble.all_leq(),
         ensemble: Arc::new(ensemble),
         kind: Kind::Classifier {
             labels,
@@ -142,6 +145,7 @@ fn build_regressor(ctx: &ParsingContext, node: &NodeProto) -> Built {
         .get_attr_opt::<String>("aggregate_function")?
         .unwrap_or_else(|| "SUM".into());
     let op = TreeEnsembleOp {
+        all_leq: ensemble.all_leq(),
         ensemble: Arc::new(ensemble),
         kind: Kind::Regressor,
         aggregate: Aggregate::parse(&aggregate)?,
@@ -158,6 +162,7 @@ fn build_v5(ctx: &ParsingContext, node: &NodeProto) -> Built {
         n_targets.ok_or_else(|| format_err!("{}: n_targets must be at least 1", node.name))?;
     let ensemble = parse::v5(ctx, node, n_targets)?;
     let op = TreeEnsembleOp {
+        all_leq: ensemble.all_leq(),
         ensemble: Arc::new(ensemble),
         kind: Kind::Ensemble,
         aggregate: Aggregate::from_code(node.get_attr_opt("aggregate_function")?.unwrap_or(1))?,
@@ -183,7 +188,11 @@ impl TreeEnsembleOp {
         s.value.iter_mut().for_each(|v| *v = 0.0);
         s.has.iter_mut().for_each(|h| *h = false);
         for root in &self.ensemble.roots {
-            let leaf = self.ensemble.leaf(*root, row);
+            let leaf = if self.all_leq {
+                self.ensemble.leaf_leq(*root, row)
+            } else {
+                self.ensemble.leaf(*root, row)
+            };
             for (target, w) in self.ensemble.leaf_weights(leaf) {
                 let (t, w) = (*target as usize, *w);
                 let (v, h) = (&mut s.value[t], &mut s.has[t]);
