@@ -1,12 +1,17 @@
-// `make demo`: predicts the embedded iris model once in Node, then serves the demo page on
-// 127.0.0.1 (PORT, default 8080) until stopped with Ctrl-C (or after DEMO_LIFETIME_MS).
+// `make demo`: builds the demo registry with the CLI (target/demo-registry/), predicts the embedded iris model once
+// in Node, then serves the repository on 127.0.0.1 (PORT, default 8080) until stopped with Ctrl-C (or after
+// DEMO_LIFETIME_MS). The page is www/demo/.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 import { InferenceSession, Tensor } from '../index.js';
 import { startStaticServer } from '../../tests/e2e/static-server.js';
+import { DEMO_VERSIONS, buildDemoRegistry } from './demo-registry.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
+const built = await buildDemoRegistry();
+console.log(`Registry: ${built.dir} (iris ${DEMO_VERSIONS.map(([v]) => v).join(', ')}; signed, public key ${built.publicKey})`);
+
 const model = await readFile(new URL('../../tests/fixtures/models/iris_rf.onnx', import.meta.url));
 const session = await InferenceSession.create(model);
 const flowers = Float32Array.from([5.1, 3.5, 1.4, 0.2, 6.2, 2.9, 4.3, 1.3, 7.7, 3.0, 6.1, 2.3]);
