@@ -5,13 +5,16 @@
 // replacement when a run leaves wasm memory past limits.maxWasmMemoryBytes.
 
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { InferenceSession, Telemetry, Tensor, isOnnxEdgeError } from '../../www/index.js';
 import { engineEvents, engineResetCount, liveEngine } from '../../www/init.js';
-import { FIXTURES, buildFeeds, compareOutputs, loadIrisCase, loadModel } from '../../www/test-support/fixtures.js';
+import { FIXTURES, REPO, buildFeeds, compareOutputs, loadIrisCase, loadModel } from '../../www/test-support/fixtures.js';
+import { ARGS, CHROMIUM, chromiumMissing } from './chromium.js';
+import { startStaticServer } from './static-server.js';
 
 const BAD = path.join(FIXTURES, 'bad');
 
@@ -173,4 +176,38 @@ describe('trap recovery', () => {
       await capped.release();
     }
   });
+});
+
+// In Chromium the replacement engine comes from a dynamic import of the glue under another query string, which
+// only a real browser module loader can confirm.
+test('trap recovery in headless Chromium: ENGINE, a reset event, both sessions predict as onnxruntime', { skip: chromiumMissing, timeout: 180_000 }, async () => {
+  const { chromium } = await import('playwright-core');
+  const iris = await loadIrisCase();
+  /** @type {Record<string, { runs: Run[] }>} */
+  const references = JSON.parse(await readFile(path.join(BAD, 'references.json'), 'utf8'));
+  const server = await startStaticServer({ root: REPO });
+  const profile = await mkdtemp(path.join(os.tmpdir(), 'onnx-edge-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS });
+  try {
+    const page = await context.newPage();
+    /** @type {string[]} */
+    const problems = [];
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`));
+    await page.goto(`${server.url}/tests/e2e/pages/trap-recovery.html`);
+    await page.waitForFunction(() => document.title === 'done', null, { timeout: 150_000 });
+    const result = await page.evaluate(() => /** @type {any} */ (window).onnxEdgeResult);
+    assert.ok(result.ok, `the page failed: ${JSON.stringify(result)}`);
+    assert.deepEqual(result.trap, { code: 'ENGINE', trap: true });
+    assert.deepEqual(result.event, { generation: 2, reason: 'trap' });
+    iris.runs.forEach((run, i) => assert.deepEqual(compareOutputs(result.irisRuns[i], run.outputs, { atol: 1e-4, rtol: 1e-4 }).failures, [], `iris run ${i}`));
+    references.gather_input_index.runs.forEach((run, i) => assert.deepEqual(compareOutputs(result.gatherRuns[i], run.outputs, { atol: 1e-4, rtol: 1e-4 }).failures, [], `gather run ${i}`));
+    const glue = server.log.filter((entry) => entry.path.includes('onnx_edge.js'));
+    assert.ok(glue.some((entry) => entry.path.includes('generation=2')), 'the glue was imported again for the new engine');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+    await server.close();
+    await rm(profile, { recursive: true, force: true });
+  }
 });
