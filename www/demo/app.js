@@ -70,8 +70,9 @@ async function main() {
   const visitor = visitorKey();
   const deployment = await registry.deploy('iris', {
     userKey: visitor,
-    // Small windows, so that a rollback can be seen within one replay of the data set.
-    rollback: { window: 30, minRuns: 20, windowMs: 30_000 },
+    // Small windows, so that a rollback can be seen within one replay of the data set; a p95 three times the
+    // previous version's and 5 ms more, so that a busy machine's noise does not trip it.
+    rollback: { window: 30, minRuns: 20, windowMs: 30_000, maxP95Ratio: 3, minP95IncreaseMs: 5 },
     // Runs after the manifest's gate passed (the version reproduced its stored outputs): accuracy on the data set.
     check: async (session, model) => {
       const result = await accuracy(session, model);
@@ -101,7 +102,7 @@ async function main() {
   status.textContent = `Ready: manifest ${source === 'offline' ? 'from the offline copy' : 'verified'} (signed), iris ${deployment.current.version} and digits loaded.`;
   status.dataset.ready = 'true';
   // For the e2e test and the curious: the objects behind the page.
-  Object.assign(window, { onnxEdgeDemo: { registry, deployment, telemetry, digits } });
+  Object.assign(window, { onnxEdgeDemo: { registry, deployment, telemetry, digits, Tensor } });
 }
 
 main().catch((error) => {

@@ -67,6 +67,7 @@ export function setupIrisPanel({ deployment, telemetry, testSet, onRun }) {
       renderBars(bars, IRIS_CLASSES, /** @type {Float32Array} */ (result.outputs.probabilities.data), label);
       served.textContent = `Answered by iris ${result.version} (variant ${result.variant}) in ${result.durationMs.toFixed(1)} ms.`;
       served.dataset.version = result.version;
+      served.dataset.inputs = values.join(',');
       feedbackNote.textContent = '';
     } catch (error) {
       const e = /** @type {{ code?: string, message?: string }} */ (error);

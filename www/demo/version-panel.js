@@ -57,7 +57,7 @@ export async function setupVersionPanel({ registry, deployment, visitor, verdict
       const action = document.createElement('td');
       const button = document.createElement('button');
       button.type = 'button';
-      const pinned = state.spec === `iris@${v.version}`;
+      const pinned = state.spec.includes('@') && state.version === v.version;
       button.textContent = pinned ? 'Serving' : `Serve ${v.version}`;
       button.setAttribute('aria-label', pinned ? `iris ${v.version} serves every visitor` : `Hot-swap to iris ${v.version}`);
       button.disabled = pinned;
