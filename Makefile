@@ -15,7 +15,7 @@ wasm:
 test: setup lint-rust test-rust test-wasm-bindgen wasm lint-js test-js test-e2e
 
 ## The demo on the embedded iris model: a Node prediction, then the page on 127.0.0.1:8080.
-demo: setup wasm
+demo: setup wasm cli
 	node www/demo/serve.js
 
 lint: lint-rust lint-js
