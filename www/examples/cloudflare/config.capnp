@@ -28,6 +28,7 @@ const worker :Workerd.Worker = (
     (name = "www/init.js", esModule = embed "../../init.js"),
     (name = "www/inspect.js", esModule = embed "../../inspect.js"),
     (name = "www/limits.js", esModule = embed "../../limits.js"),
+    (name = "www/preprocess.js", esModule = embed "../../preprocess.js"),
     (name = "www/registry/cache-index.js", esModule = embed "../../registry/cache-index.js"),
     (name = "www/registry/cache-storage-store.js", esModule = embed "../../registry/cache-storage-store.js"),
     (name = "www/registry/checks.js", esModule = embed "../../registry/checks.js"),
