@@ -128,6 +128,26 @@ export function sessionClosed() {
   liveSessions = Math.max(0, liveSessions - 1);
 }
 
+// A session dropped without release() stops counting when it is garbage collected (as the glue frees its wasm side).
+const collected = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry(sessionClosed) : null;
+
+/**
+ * Count `session` out when it is collected unreleased. Pair with `sessionReleased`.
+ * @param {object} session
+ */
+export function watchSession(session) {
+  collected?.register(session, undefined, session);
+}
+
+/**
+ * `session` was released: it stops counting now, not when collected.
+ * @param {object} session
+ */
+export function sessionReleased(session) {
+  collected?.unregister(session);
+  sessionClosed();
+}
+
 /** @returns {number} sessions alive now */
 export function liveSessionCount() {
   return liveSessions;

@@ -3,7 +3,9 @@
 import { argumentError, ErrorCode, OnnxEdgeError } from './errors.js';
 import { DTYPES, isDataType, typedArrayName } from './dtypes.js';
 import { callWasm, liveEngine, retireEngine } from './init.js';
-import { checkDeclaredInputs, checkDeclaredOptions, checkWasmMemory, resolveLimits, sessionClosed, sessionOpened } from './limits.js';
+import {
+  checkDeclaredInputs, checkDeclaredOptions, checkWasmMemory, resolveLimits, sessionClosed, sessionOpened, sessionReleased, watchSession,
+} from './limits.js';
 import { readSource } from './source.js';
 import { describe, Tensor } from './tensor.js';
 import { telemetryOf } from './telemetry/hooks.js'; // telemetry (issue 14)
@@ -168,6 +170,7 @@ export class InferenceSession {
         checkDeclaredInputs(session.inputMetadata, limits.maxTensorElements);
         session.#limits = limits;
         session.#telemetry = telemetry; // telemetry (issue 14)
+        watchSession(session);
         return session;
       } catch (error) {
         freeQuietly(engine, wasm);
@@ -228,7 +231,7 @@ export class InferenceSession {
   release() {
     if (!this.#released) {
       this.#released = true;
-      sessionClosed();
+      sessionReleased(this);
       this.#queue = this.#queue.then(() => {
         this.#dropWasm();
         this.#bytes = new Uint8Array(0);

@@ -10,6 +10,7 @@ import vm from 'node:vm';
 
 import { InferenceSession, Tensor } from './index.js';
 import { liveEngine } from './init.js';
+import { liveSessionCount } from './limits.js';
 import { buildFeeds, compareOutputs, loadIrisCase, loadModel } from './test-support/fixtures.js';
 
 const RUNS = 20_000;
@@ -56,4 +57,23 @@ test(`soak: ${RUNS} runs, release and re-create every ${CYCLE}: wasm memory flat
   t.diagnostic(`${RUNS} runs in ${((performance.now() - started) / 1000).toFixed(1)} s; wasm memory ${memory()} bytes, growth after warm-up ${wasmGrowth}; JS heap growth ${heapGrowth} bytes`);
   assert.equal(wasmGrowth, 0, 'wasm memory grew after warm-up');
   assert.ok(heapGrowth < HEAP_BOUND, `JS heap grew by ${heapGrowth} bytes after warm-up`);
+});
+
+test('sessions dropped without release() stop counting against limits.maxSessions once collected', { timeout: 60_000 }, async () => {
+  const iris = await loadIrisCase();
+  const bytes = /** @type {Uint8Array} */ ((await loadModel(iris)).bytes);
+  const before = liveSessionCount();
+  await (async () => {
+    for (let i = 0; i < 4; i += 1) await InferenceSession.create(bytes, { limits: { maxSessions: before + 4 } });
+  })();
+  assert.equal(liveSessionCount(), before + 4);
+  await assert.rejects(InferenceSession.create(bytes, { limits: { maxSessions: before + 4 } }), { code: 'LIMIT_EXCEEDED' });
+  for (let i = 0; i < 100 && liveSessionCount() > before; i += 1) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  assert.equal(liveSessionCount(), before);
+  const again = await InferenceSession.create(bytes, { limits: { maxSessions: before + 1 } });
+  await again.release();
+  assert.equal(liveSessionCount(), before);
 });
