@@ -83,6 +83,33 @@ def write_tensor(proto: TensorProto, elem_type: int, folder: Path, stem: str) ->
     return entry
 
 
+def assign_groups(index: list[dict]) -> None:
+    """The op a test is about: its only op, or (for function-expanded and multi-node tests) the
+    op whose snake_case name is the longest prefix of the test name."""
+    single = {e["ops"][0] for e in index if len(e["ops"]) == 1}
+    snake = {op: "".join("_" + c.lower() if c.isupper() else c for c in op).lstrip("_") for op in single}
+    for e in index:
+        if len(e["ops"]) == 1:
+            e["group"] = e["ops"][0]
+            continue
+        bare = e["name"][len("test_"):].replace("_", "")
+        fits = [op for op in single if bare.startswith(op.lower())]
+        fits += [op for op in single if e["name"][len("test_"):].startswith(snake[op])]
+        e["group"] = max(fits, key=len) if fits else e["ops"][0]
+
+
+def apply_tolerances(index: list[dict]) -> None:
+    """Per-test overrides from tolerances.json (beside this file), as onnxruntime's backend test
+    series has them; each states why."""
+    overrides = json.loads((Path(__file__).parent / "tolerances.json").read_text())["tests"]
+    by_name = {e["name"]: e for e in index}
+    for name, o in overrides.items():
+        if name not in by_name:
+            raise SystemExit(f"tolerances.json names {name}, which is not a generated test")
+        by_name[name]["rtol"] = o.get("rtol", by_name[name]["rtol"])
+        by_name[name]["atol"] = o.get("atol", by_name[name]["atol"])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default="target/onnx-node-tests")
@@ -124,6 +151,8 @@ def main() -> int:
             entry["outputs"].append({"name": vi.name, **tensor})
         index.append(entry)
 
+    assign_groups(index)
+    apply_tolerances(index)
     (out / "index.json").write_text(
         json.dumps({"onnx": onnx.__version__, "tests": index, "skipped": skipped}, indent=1)
     )
