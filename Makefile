@@ -1,7 +1,7 @@
 # onnx-edge build and test entry points. `make test` is what CI runs (see .ci/run and README.md).
 SHELL := /bin/bash
 
-.PHONY: setup wasm cli lint lint-rust lint-js test test-rust test-wasm-bindgen test-js test-e2e lint demo fixtures clean
+.PHONY: setup wasm cli lint lint-rust lint-js test test-rust test-wasm-bindgen test-js test-e2e lint demo fixtures conformance clean
 
 ## Installs every tool the build and the tests need (idempotent; Debian 12).
 setup:
@@ -49,6 +49,16 @@ test-e2e: wasm cli
 ## Regenerates the fixtures (needs the Python venv from tests/fixtures/requirements.txt).
 fixtures:
 	.venv/bin/python tests/fixtures/make_fixtures.py
+
+## The ONNX backend node tests (issue 19): regenerated from the onnx wheel in the venv, run natively
+## and through the npm package in Node; both must pass the same tests, and every failure must be listed
+## with a reason in tests/conformance/expected-failures.txt. Rewrites CONFORMANCE.md.
+conformance: cli
+	.venv/bin/python tests/conformance/generate.py
+	target/debug/conformance
+	node tests/conformance/run-wasm.mjs
+	node tests/conformance/report.mjs
+	node tests/conformance/check.mjs
 
 clean:
 	rm -rf www/dist target
