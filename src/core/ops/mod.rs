@@ -7,6 +7,7 @@ use tract_onnx::model::OnnxOpRegister;
 mod if_op;
 mod kernel;
 pub mod ml;
+mod onnx;
 
 pub use if_op::substitute_symbols;
 
@@ -14,6 +15,7 @@ pub use if_op::substitute_symbols;
 pub fn register(reg: &mut OnnxOpRegister) {
     reg.insert("If", if_op::build);
     ml::register(reg);
+    onnx::register(reg);
 }
 
 /// Operators of the ai.onnx.ml domain, whether or not this build implements them.

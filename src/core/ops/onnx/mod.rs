@@ -1,0 +1,21 @@
+//! ai.onnx operators where tract's are missing, wrong or too strict, each following the ONNX
+//! spec version named in its file (checked by the ONNX backend node tests, tests/conformance/).
+use tract_onnx::model::OnnxOpRegister;
+
+mod bitshift;
+mod broadcast;
+mod celu;
+mod deferred;
+mod guards;
+mod losses;
+mod space_to_depth;
+
+/// Registers our ai.onnx operators over tract's.
+pub fn register(reg: &mut OnnxOpRegister) {
+    deferred::register(reg);
+    losses::register(reg);
+    bitshift::register(reg);
+    celu::register(reg);
+    space_to_depth::register(reg);
+    guards::register(reg);
+}
