@@ -11,6 +11,7 @@ use tract_onnx::pb::NodeProto;
 use tract_onnx::prelude::*;
 use tract_onnx::tract_hir::internal::*;
 
+use super::compact::CompactTrees;
 use super::ensemble::Ensemble;
 use super::parse;
 use crate::core::ops::ml::attrs::{floats_or_tensor, ints};
@@ -76,6 +77,8 @@ pub struct TreeEnsembleOp {
     ensemble: Arc<Ensemble>,
     /// Every branch is `BRANCH_LEQ`: walk with [`Ensemble::leaf_leq`].
     all_leq: bool,
+    /// The same trees in 16-byte nodes, for f32 inputs, when the thresholds allow it.
+    compact: Option<Arc<CompactTrees>>,
     kind: Kind,
     aggregate: Aggregate,
     base_values: Vec<f64>,
@@ -122,6 +125,7 @@ fn build_classifier(ctx: &ParsingContext, node: &NodeProto) -> Built {
     let binary_case = labels.len() == 2 && distinct.len() == 1;
     let op = TreeEnsembleOp {
         all_leq: ensemble.all_leq(),
+        compact: CompactTrees::build(&ensemble).map(Arc::new),
         ensemble: Arc::new(ensemble),
         kind: Kind::Classifier {
             labels,
@@ -146,6 +150,7 @@ fn build_regressor(ctx: &ParsingContext, node: &NodeProto) -> Built {
         .unwrap_or_else(|| "SUM".into());
     let op = TreeEnsembleOp {
         all_leq: ensemble.all_leq(),
+        compact: CompactTrees::build(&ensemble).map(Arc::new),
         ensemble: Arc::new(ensemble),
         kind: Kind::Regressor,
         aggregate: Aggregate::parse(&aggregate)?,
@@ -163,6 +168,7 @@ fn build_v5(ctx: &ParsingContext, node: &NodeProto) -> Built {
     let ensemble = parse::v5(ctx, node, n_targets)?;
     let op = TreeEnsembleOp {
         all_leq: ensemble.all_leq(),
+        compact: CompactTrees::build(&ensemble).map(Arc::new),
         ensemble: Arc::new(ensemble),
         kind: Kind::Ensemble,
         aggregate: Aggregate::from_code(node.get_attr_opt("aggregate_function")?.unwrap_or(1))?,
@@ -170,6 +176,13 @@ fn build_v5(ctx: &ParsingContext, node: &NodeProto) -> Built {
         post: PostTransform::from_code(node.get_attr_opt("post_transform")?.unwrap_or(0))?,
     };
     Ok((Box::new(op), vec![]))
+}
+
+/// One input row: f32 as given (walked on the compact nodes) or cast to f64.
+#[derive(Clone, Copy)]
+enum Row<'a> {
+    F32(&'a [f32], &'a CompactTrees),
+    F64(&'a [f64]),
 }
 
 /// Per-output accumulators of one row, reused across rows.
@@ -184,14 +197,14 @@ impl TreeEnsembleOp {
     }
 
     /// Walks every tree for one row and aggregates the leaf weights.
-    fn accumulate(&self, row: &[f64], s: &mut Scores) {
+    fn accumulate(&self, row: Row, s: &mut Scores) {
         s.value.iter_mut().for_each(|v| *v = 0.0);
         s.has.iter_mut().for_each(|h| *h = false);
         for root in &self.ensemble.roots {
-            let leaf = if self.all_leq {
-                self.ensemble.leaf_leq(*root, row)
-            } else {
-                self.ensemble.leaf(*root, row)
+            let leaf = match row {
+                Row::F32(row, compact) => &self.ensemble.nodes[compact.leaf(*root, row)],
+                Row::F64(row) if self.all_leq => self.ensemble.leaf_leq(*root, row),
+                Row::F64(row) => self.ensemble.leaf(*root, row),
             };
             for (target, w) in self.ensemble.leaf_weights(leaf) {
                 let (t, w) = (*target as usize, *w);
@@ -387,9 +400,26 @@ impl EvalOp for TreeEnsembleOp {
             self.name(),
             needed.saturating_sub(1)
         );
-        let x = input.cast_to::<f64>()?;
-        let x = x.try_as_plain_ram()?;
-        let x = x.as_slice::<f64>()?;
+        let compact = self
+            .compact
+            .as_deref()
+            .filter(|_| input.datum_type() == f32::datum_type());
+        let x32: &[f32] = match compact {
+            Some(_) => input.try_as_plain_ram()?.as_slice::<f32>()?,
+            None => &[],
+        };
+        let x64 = match compact {
+            Some(_) => None,
+            None => Some(input.cast_to::<f64>()?),
+        };
+        let x64: &[f64] = match &x64 {
+            Some(t) => t.try_as_plain_ram()?.as_slice::<f64>()?,
+            None => &[],
+        };
+        let row = |r: usize| match compact {
+            Some(c) => Row::F32(&x32[r * cols..(r + 1) * cols], c),
+            None => Row::F64(&x64[r * cols..(r + 1) * cols]),
+        };
         let n = self.n_outputs();
         let mut scores = Scores {
             value: vec![0.0; n],
@@ -400,7 +430,7 @@ impl EvalOp for TreeEnsembleOp {
             Kind::Classifier { labels, .. } => {
                 let mut picks = Vec::with_capacity(rows);
                 for r in 0..rows {
-                    self.accumulate(&x[r * cols..(r + 1) * cols], &mut scores);
+                    self.accumulate(row(r), &mut scores);
                     picks.push(
                         self.finish_classification(&mut scores, &mut out[r * n..(r + 1) * n]),
                     );
@@ -411,7 +441,7 @@ impl EvalOp for TreeEnsembleOp {
             }
             Kind::Regressor | Kind::Ensemble => {
                 for r in 0..rows {
-                    self.accumulate(&x[r * cols..(r + 1) * cols], &mut scores);
+                    self.accumulate(row(r), &mut scores);
                     self.finish_regression(&scores, &mut out[r * n..(r + 1) * n]);
                 }
                 let y = Tensor::from_shape(&[rows, n], &out)?;
