@@ -27,6 +27,13 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
   cargo install -q wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
+# Supply-chain checks (make audit): cargo-deny, pinned; --locked builds it with the dependencies it was released with.
+CARGO_DENY_VERSION=0.20.2
+if ! cargo deny --version 2>/dev/null | grep -q "$CARGO_DENY_VERSION"; then
+  echo "setup: cargo install cargo-deny $CARGO_DENY_VERSION (about 10 minutes on 2 cores)"
+  cargo install -q --locked cargo-deny --version "$CARGO_DENY_VERSION"
+fi
+
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
