@@ -86,6 +86,8 @@ fn visit_graph<'a>(
         }
     }
     let register = &crate::core::engine::onnx().op_register;
+    // An opset from the future may change what an op means: refuse rather than guess.
+    const MAX_AI_ONNX_OPSET: i64 = 28;
     for node in &graph.node {
         report.node_count += 1;
         let domain = if node.domain == "ai.onnx" {
@@ -98,13 +100,22 @@ fn visit_graph<'a>(
             .op_histogram
             .entry(format!("{shown}:{}", node.op_type))
             .or_default() += 1;
-        if !ops::is_supported(register, domain, &node.op_type) {
+        let future_opset = domain.is_empty() && meta.opset(domain) > MAX_AI_ONNX_OPSET;
+        if future_opset || !ops::is_supported(register, domain, &node.op_type) {
             let node_name = if node.name.is_empty() {
                 node.output.first().cloned().unwrap_or_default()
             } else {
                 node.name.clone()
             };
-            let hint = ops::unsupported_hint(domain, &node.op_type).map(str::to_owned);
+            let hint = if future_opset {
+                Some(format!(
+                    "this build knows ai.onnx opsets up to {MAX_AI_ONNX_OPSET} (ONNX 1.23); \
+                     the model imports opset {}",
+                    meta.opset(domain)
+                ))
+            } else {
+                ops::unsupported_hint(domain, &node.op_type).map(str::to_owned)
+            };
             report.unsupported.push(UnsupportedOp {
                 op_type: node.op_type.clone(),
                 domain: domain.to_owned(),
