@@ -62,11 +62,7 @@ impl CompactTrees {
         let mut node = &self.nodes[root as usize];
         while node.feature != LEAF {
             let x = row[(node.feature & !NAN_YES) as usize];
-            let yes = if node.feature & NAN_YES != 0 {
-                !(x > node.threshold)
-            } else {
-                x <= node.threshold
-            };
+            let yes = x <= node.threshold || (node.feature & NAN_YES != 0 && x.is_nan());
             node = &self.nodes[if yes { node.yes } else { node.no } as usize];
         }
         node.yes as usize
