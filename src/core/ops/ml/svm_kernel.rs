@@ -122,6 +122,7 @@ impl SvmKernel {
     }
 }
 
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 #[inline]
 fn block_dot(row: &[f32], block: &[f32]) -> [f32; LANES] {
     let mut acc = [0f32; LANES];
@@ -133,6 +134,7 @@ fn block_dot(row: &[f32], block: &[f32]) -> [f32; LANES] {
     acc
 }
 
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 #[inline]
 fn block_distance(row: &[f32], block: &[f32]) -> [f32; LANES] {
     let mut acc = [0f32; LANES];
@@ -144,6 +146,65 @@ fn block_distance(row: &[f32], block: &[f32]) -> [f32; LANES] {
     }
     acc
 }
+
+/// The same two loops in explicit wasm SIMD: the wasm build is optimized for size, and LLVM
+/// does not vectorize the portable form at that level. Multiply then add (wasm has no fused
+/// multiply-add in simd128), so each lane rounds exactly as the scalar loop does.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod simd {
+    use super::LANES;
+    use core::arch::wasm32::*;
+
+    #[inline]
+    fn load(lanes: &[f32]) -> (v128, v128) {
+        debug_assert_eq!(lanes.len(), LANES);
+        // SAFETY: `lanes` holds LANES (8) f32 = two 16-byte vectors; v128_load is unaligned.
+        unsafe {
+            let p = lanes.as_ptr();
+            (
+                v128_load(p.cast::<v128>()),
+                v128_load(p.add(4).cast::<v128>()),
+            )
+        }
+    }
+
+    #[inline]
+    fn store(a: v128, b: v128) -> [f32; LANES] {
+        let mut out = [0f32; LANES];
+        // SAFETY: `out` holds two 16-byte vectors; v128_store is unaligned.
+        unsafe {
+            let p = out.as_mut_ptr();
+            v128_store(p.cast::<v128>(), a);
+            v128_store(p.add(4).cast::<v128>(), b);
+        }
+        out
+    }
+
+    #[inline]
+    pub fn block_dot(row: &[f32], block: &[f32]) -> [f32; LANES] {
+        let (mut a, mut b) = (f32x4_splat(0.0), f32x4_splat(0.0));
+        for (x, lanes) in row.iter().zip(block.chunks_exact(LANES)) {
+            let (x, (l0, l1)) = (f32x4_splat(*x), load(lanes));
+            a = f32x4_add(a, f32x4_mul(x, l0));
+            b = f32x4_add(b, f32x4_mul(x, l1));
+        }
+        store(a, b)
+    }
+
+    #[inline]
+    pub fn block_distance(row: &[f32], block: &[f32]) -> [f32; LANES] {
+        let (mut a, mut b) = (f32x4_splat(0.0), f32x4_splat(0.0));
+        for (x, lanes) in row.iter().zip(block.chunks_exact(LANES)) {
+            let (x, (l0, l1)) = (f32x4_splat(*x), load(lanes));
+            let (d0, d1) = (f32x4_sub(x, l0), f32x4_sub(x, l1));
+            a = f32x4_add(a, f32x4_mul(d0, d0));
+            b = f32x4_add(b, f32x4_mul(d1, d1));
+        }
+        store(a, b)
+    }
+}
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+use simd::{block_distance, block_dot};
 
 /// tanh as onnxruntime's MLAS computes it (Eigen's rational approximation on [-9, 9], within a
 /// few ulp of the exact value): branch-free, so the loop above vectorizes, unlike libm's tanhf.
