@@ -5,7 +5,7 @@
 //   const out = await session.run({ X: new Tensor('float32', data, [n, 4]) });
 //   await session.release();
 
-export { init, opCoverage } from './init.js';
+export { engineEvents, engineResetCount, init, opCoverage } from './init.js';
 export { inspectModel } from './inspect.js';
 export { digitFeatures } from './preprocess.js';
 export { InferenceSession } from './session.js';
