@@ -46,6 +46,12 @@ test-js: wasm cli
 test-e2e: wasm cli
 	node --test --test-concurrency=1 tests/e2e/
 
+## Bounded fuzz runs (about 60 s per target, FUZZ_SECONDS to change): cargo-fuzz on stable,
+## in fuzz/target; fails on a crash (see README "Reliability").
+.PHONY: fuzz
+fuzz:
+	./scripts/fuzz.sh
+
 ## Supply chain: every crate's license, bans and source (deny.toml), and the npm package's runtime dependencies.
 ## The advisories check needs the RustSec database from GitHub, which this project's machines cannot reach (deny.toml).
 .PHONY: audit
