@@ -4,4 +4,5 @@ mod native {
     pub mod coverage;
     pub mod errors;
     pub mod fixtures;
+    pub mod fuzz_regressions;
 }

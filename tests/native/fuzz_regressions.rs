@@ -132,3 +132,12 @@ fn load_model_constant_of_shape_bomb() {
     let error = replay_load("load_model-constant-of-shape-bomb.bin");
     assert_eq!(error.code(), "LIMIT_EXCEEDED");
 }
+
+// load_model: a LabelEncoder model whose graph output names a value nothing defines ("\x19");
+// tract-onnx 0.23.9 panicked while parsing (model.rs:187, "no entry found for key"), outside
+// any catch_unwind. src/core/model/scan.rs now refuses it first.
+#[test]
+fn load_model_undefined_graph_output() {
+    let error = replay_load("load_model-undefined-graph-output.bin");
+    assert_eq!(error.code(), "MODEL_PARSE");
+}

@@ -1,6 +1,6 @@
 //! Checks on the protobuf before tract sees it: unsupported operators (with their domain and
 //! node, which tract's own error would not name), external data, and which inputs decide `If`s.
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use tract_onnx::pb::{attribute_proto, tensor_proto, GraphProto, ModelProto, NodeProto};
 
@@ -65,6 +65,7 @@ fn visit_graph<'a>(
     producers: &mut HashMap<&'a str, &'a NodeProto>,
     ifs: &mut Vec<&'a NodeProto>,
 ) -> Result<(), ModelError> {
+    check_outputs_defined(graph)?;
     for tensor in &graph.initializer {
         report.initializers += 1;
         let count: u64 = tensor.dims.iter().map(|d| (*d).max(0) as u64).product();
@@ -155,6 +156,40 @@ fn visit_graph<'a>(
         }
     }
     Ok(())
+}
+
+/// A graph output must name a value tract knows in that graph: an input, an initializer, a node
+/// output, or a value some node reads (tract adds those as sources). Otherwise tract-onnx 0.23.9
+/// panics while parsing (model.rs:187, "no entry found for key"): a trap in wasm. Found by fuzzing.
+fn check_outputs_defined(graph: &GraphProto) -> Result<(), ModelError> {
+    let mut known: HashSet<&str> = graph.input.iter().map(|i| i.name.as_str()).collect();
+    known.extend(graph.initializer.iter().map(|t| t.name.as_str()));
+    names_of_nodes(graph, &mut known);
+    match graph
+        .output
+        .iter()
+        .find(|o| !known.contains(o.name.as_str()))
+    {
+        Some(output) => Err(ModelError::Parse {
+            reason: format!(
+                "graph '{}' has output '{}', which no node, input or initializer defines",
+                graph.name, output.name
+            ),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Every value the graph's nodes (and their subgraphs' nodes) read or write.
+fn names_of_nodes<'a>(graph: &'a GraphProto, names: &mut HashSet<&'a str>) {
+    for node in &graph.node {
+        names.extend(node.input.iter().chain(&node.output).map(String::as_str));
+        for attr in &node.attribute {
+            for g in attr.g.iter().chain(&attr.graphs) {
+                names_of_nodes(g, names);
+            }
+        }
+    }
 }
 
 /// Follows a condition back to the graph inputs it reads; `Shape`/`Size` mean it reads a shape.
