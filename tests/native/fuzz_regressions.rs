@@ -141,3 +141,11 @@ fn load_model_undefined_graph_output() {
     let error = replay_load("load_model-undefined-graph-output.bin");
     assert_eq!(error.code(), "MODEL_PARSE");
 }
+
+// load_model: nested Ifs where a branch's output names a value only a branch nested inside it
+// defines; same tract-onnx panic (model.rs:187), refused by the scan.
+#[test]
+fn load_model_if_output_from_nested_branch() {
+    let error = replay_load("load_model-if-output-from-nested-branch.bin");
+    assert_eq!(error.code(), "MODEL_PARSE");
+}

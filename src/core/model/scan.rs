@@ -159,12 +159,13 @@ fn visit_graph<'a>(
 }
 
 /// A graph output must name a value tract knows in that graph: an input, an initializer, a node
-/// output, or a value some node reads (tract adds those as sources). Otherwise tract-onnx 0.23.9
-/// panics while parsing (model.rs:187, "no entry found for key"): a trap in wasm. Found by fuzzing.
+/// output, a value one of its nodes reads, or a value its subgraphs read from outside (tract adds
+/// those as sources). Otherwise tract-onnx 0.23.9 panics while parsing (model.rs:187, "no entry
+/// found for key"): a trap in wasm. Found by fuzzing.
 fn check_outputs_defined(graph: &GraphProto) -> Result<(), ModelError> {
-    let mut known: HashSet<&str> = graph.input.iter().map(|i| i.name.as_str()).collect();
-    known.extend(graph.initializer.iter().map(|t| t.name.as_str()));
-    names_of_nodes(graph, &mut known);
+    let mut known = defined_in(graph);
+    known.extend(read_in(graph));
+    known.remove("");
     match graph
         .output
         .iter()
@@ -180,16 +181,32 @@ fn check_outputs_defined(graph: &GraphProto) -> Result<(), ModelError> {
     }
 }
 
-/// Every value the graph's nodes (and their subgraphs' nodes) read or write.
-fn names_of_nodes<'a>(graph: &'a GraphProto, names: &mut HashSet<&'a str>) {
+/// Inputs, initializers and node outputs of the graph itself (not of its subgraphs).
+fn defined_in(graph: &GraphProto) -> HashSet<&str> {
+    let mut names: HashSet<&str> = graph.input.iter().map(|i| i.name.as_str()).collect();
+    names.extend(graph.initializer.iter().map(|t| t.name.as_str()));
+    names.extend(
+        graph
+            .node
+            .iter()
+            .flat_map(|n| n.output.iter().map(String::as_str)),
+    );
+    names
+}
+
+/// What the graph's nodes read, and what its subgraphs read from outside themselves.
+fn read_in(graph: &GraphProto) -> HashSet<&str> {
+    let mut names = HashSet::new();
     for node in &graph.node {
-        names.extend(node.input.iter().chain(&node.output).map(String::as_str));
+        names.extend(node.input.iter().map(String::as_str));
         for attr in &node.attribute {
             for g in attr.g.iter().chain(&attr.graphs) {
-                names_of_nodes(g, names);
+                let inner = defined_in(g);
+                names.extend(read_in(g).into_iter().filter(|n| !inner.contains(n)));
             }
         }
     }
+    names
 }
 
 /// Follows a condition back to the graph inputs it reads; `Shape`/`Size` mean it reads a shape.
