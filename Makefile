@@ -12,7 +12,7 @@ wasm:
 	./scripts/build-wasm.sh
 
 ## Everything CI runs.
-test: setup lint-rust test-rust test-wasm-bindgen wasm lint-js test-js test-e2e
+test: setup lint-rust test-rust test-wasm-bindgen wasm lint-js test-js test-e2e conformance audit fuzz
 
 ## The demo on the embedded iris model: a Node prediction, then the page on 127.0.0.1:8080.
 demo: setup wasm cli

@@ -19,6 +19,10 @@ if ! cargo fuzz --version 2>/dev/null | grep -q "$CARGO_FUZZ_VERSION"; then
   nice -n 10 cargo install -q --locked cargo-fuzz --version "$CARGO_FUZZ_VERSION"
 fi
 
+# The instrumented build of tract takes 20+ CPU-minutes from scratch; keep it beside cargo's own
+# caches (like ~/.cargo), so a fresh clone on the same machine rebuilds only this crate.
+export CARGO_TARGET_DIR=${FUZZ_TARGET_DIR:-$HOME/.cache/onnx-edge/fuzz-target}
+
 # cargo-fuzz passes nightly-only flags (-Z, sanitizer coverage); stable accepts them this way.
 export RUSTC_BOOTSTRAP=1
 # Release code, as shipped (no debug assertions or overflow checks: the wasm build has none), and
