@@ -5,6 +5,7 @@ mod embed_layer_norm;
 mod emit;
 mod fused_conv;
 mod fused_matmul;
+mod quant_conv;
 mod quant_lstm;
 mod quant_matmul;
 mod rnn_state;
@@ -45,6 +46,7 @@ fn rewrite_graph(graph: &mut GraphProto, opset: i64) -> Result<(), ModelError> {
             }
         }
     }
+    quant_conv::rewrite(graph, opset);
     // Replacements are computed against the untouched graph, then swapped in.
     let mut replacements = Vec::new();
     for (ix, node) in graph.node.iter().enumerate() {
