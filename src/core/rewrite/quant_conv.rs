@@ -390,7 +390,7 @@ mod tests {
     // Grouped, strided, padded ConvInteger with uint8 weights and one zero point per output
     // channel, against a direct evaluation of the ONNX definition.
     fn conv_model() -> (ModelProto, Vec<i32>, Vec<i32>) {
-        let w: Vec<i32> = (0..4 * 9).map(|i| (i * 53 % 256) as i32).collect();
+        let w: Vec<i32> = (0..4 * 9).map(|i| i * 53 % 256).collect();
         let wzp = vec![3, 128, 200, 0];
         let mut conv = node("ConvInteger", &["xq", "w", "xzp", "wzp"], &["acc"]);
         conv.attribute = vec![
@@ -459,7 +459,7 @@ mod tests {
 
     #[test]
     fn matmul_integer_becomes_a_float_matmul_with_the_same_result() {
-        let b: Vec<i32> = (0..4 * 5).map(|i| (i * 29 % 256) as i32 - 128).collect();
+        let b: Vec<i32> = (0..4 * 5).map(|i| i * 29 % 256 - 128).collect();
         let mm = node("MatMulInteger", &["xq", "b", "xzp"], &["acc"]);
         let inits = vec![bytes("b", DataType::Int8, &[4, 5], &b)];
         let mut proto = chain(mm, &[3, 4], inits);
