@@ -13,11 +13,32 @@ use super::ops;
 /// A runnable, optimized plan.
 pub type Plan = Arc<TypedRunnableModel>;
 
+/// Runs the module's static constructors once: tract registers its kernels with `inventory`,
+/// whose lists wasm-ld fills in `__wasm_call_ctors`. Referencing it ourselves makes the module a
+/// reactor; otherwise wasm-ld wraps every export in a call to all constructors (about 2 µs on
+/// each `run`). Called by the bindings' start hook and before tract is first used, so hosts
+/// that skip the start hook (wasm-bindgen-test) still get the kernels.
+#[cfg(target_arch = "wasm32")]
+pub fn run_constructors() {
+    extern "C" {
+        fn __wasm_call_ctors();
+    }
+    static DONE: std::sync::Once = std::sync::Once::new();
+    // SAFETY: the Once runs it a single time (a second run would register every kernel twice),
+    // and nothing reads tract's registries before it.
+    DONE.call_once(|| unsafe { __wasm_call_ctors() });
+}
+
+/// Nothing to do natively: the platform runs constructors before `main`.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn run_constructors() {}
+
 /// tract's ONNX front end with our operators registered. value_info is ignored: real files
 /// carry partial or contradictory value_info (in `If` bodies too), and tract infers shapes itself.
 pub fn onnx() -> &'static Onnx {
     static ONNX: OnceLock<Onnx> = OnceLock::new();
     ONNX.get_or_init(|| {
+        run_constructors();
         let mut onnx = tract_onnx::onnx().with_ignore_value_info(true);
         ops::register(&mut onnx.op_register);
         onnx

@@ -8,20 +8,11 @@ mod tensor;
 
 use wasm_bindgen::prelude::*;
 
-extern "C" {
-    /// The linker's constructor list (tract registers its kernels with `inventory`).
-    fn __wasm_call_ctors();
-}
-
-/// Runs the static constructors once, then installs the panic hook (so a panic prints its
-/// message before the instance traps).
-///
-/// Calling `__wasm_call_ctors` ourselves tells wasm-ld the module is a reactor: otherwise it
-/// wraps every export in a call to all constructors, about 2 µs on each `run`.
+/// Runs the static constructors (once), then installs the panic hook (so a panic prints its
+/// message before the instance traps). See `engine::run_constructors` for why we call them.
 #[wasm_bindgen(start)]
 pub fn start() {
-    // SAFETY: called once, by wasm-bindgen's start hook, before any other export runs.
-    unsafe { __wasm_call_ctors() };
+    crate::core::engine::run_constructors();
     console_error_panic_hook::set_once();
 }
 
