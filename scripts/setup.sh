@@ -45,6 +45,10 @@ fi
 if ! .venv/bin/python -c "import importlib.util,sys; sys.exit(importlib.util.find_spec('silero_vad') is None)" 2>/dev/null; then
   .venv/bin/python -m pip install -q --no-deps "silero-vad==$(sed -n 's/^silero-vad==//p' tests/fixtures/requirements.txt)"
 fi
+# The ONNX backend node tests are generated from the onnx wheel's case generators (make conformance).
+if ! .venv/bin/python -c "import onnx, numpy" 2>/dev/null; then
+  .venv/bin/python -m pip install -q "onnx==$(sed -n 's/^onnx==//p' tests/fixtures/requirements.txt)"
+fi
 # The OTLP test parses our JSON strictly into the official protobuf messages.
 if ! .venv/bin/python -c "import opentelemetry.proto" 2>/dev/null; then
   .venv/bin/python -m pip install -q "opentelemetry-proto==1.45.2"
