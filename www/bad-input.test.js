@@ -26,16 +26,7 @@ const END = '<!-- bad-input:end -->';
  * Cases whose right answer needs the Rust core (src/): what happens today. Remove an entry when its case passes.
  * @type {Record<string, string>}
  */
-export const PENDING = {
-  graph_cycle: 'MODEL_SHAPE "Loop detected" from tract, naming no node (src/core: detect the cycle in the scan, MODEL_PARSE with the nodes)',
-  huge_initializer_dims: 'MODEL_PARSE "tensor shape [1048576, 1048576] overflows" (src/core: LimitError::DeclaredDim for initializer dims past maxTensorElements)',
-  constant_of_shape_bomb: 'MODEL_SHAPE "tensor shape [32768, 32768, 1024] of F64 is too large" (src/core: map tract\'s "too large" to LIMIT_EXCEEDED naming the node)',
-  expand_bomb: 'MODEL_RUN "tensor shape [1048576, 1048576] of F32 is too large" at run time (src/core: LIMIT_EXCEEDED naming the node)',
-  many_initializers: 'load time grows with the square of the initializer count (1,000: 0.2 s, 2,000: 0.5 s, 4,000: 2 s, 10,000: 15-47 s and 29 MB of wasm memory for a 169 KB file): a load-time bomb (src/core or tract: the quadratic step, or a maxInitializers limit)',
-  future_opset: 'loads and runs (ai.onnx opset 99 is not a released opset; onnxruntime refuses it): src/core should answer MODEL_UNSUPPORTED_OP with the opset',
-  gather_out_of_range: 'traps (tract-core gather.rs:75 index out of bounds: panic, ENGINE) while the load folds the constant (src/core: MODEL_SHAPE naming the node)',
-  gather_index_fed: 'traps (tract-core gather.rs:75 index out of bounds: panic, ENGINE) at run time (src/core: check indices, MODEL_RUN naming the node)',
-};
+export const PENDING = {};
 
 /** @typedef {import('./session.js').InferenceSession} Session */
 /** @typedef {Record<string, { type: import('./dtypes.js').DataType, dims: number[], data: (number | string)[] }>} Specs */
@@ -73,7 +64,7 @@ export const CASES = [
   { name: 'truncated', input: 'iris_rf.onnx cut in half', expect: 'MODEL_PARSE', act: async (c) => InferenceSession.create(await c.bad('truncated')) },
   { name: 'no_graph', input: 'a ModelProto without a graph', expect: 'MODEL_PARSE', act: async (c) => InferenceSession.create(await c.bad('no_graph')) },
   {
-    name: 'graph_cycle', input: 'Add and Relu feeding each other', expect: 'MODEL_PARSE', details: { node: /^(add_a|relu_b)$/ },
+    name: 'graph_cycle', input: 'Add and Relu feeding each other', expect: 'MODEL_PARSE', details: { kind: 'cycle', node: /^(add_a|relu_b)$/ },
     act: async (c) => InferenceSession.create(await c.bad('graph_cycle')),
   },
   {
@@ -133,19 +124,32 @@ export const CASES = [
     act: async (c) => InferenceSession.create(await c.bad('huge_input_dims')),
   },
   {
-    name: 'huge_initializer_dims', input: 'initializer w declares [2^20, 2^20], holds 16 bytes', expect: 'LIMIT_EXCEEDED', details: { name: 'w' },
+    name: 'huge_initializer_dims', input: 'initializer w declares [2^20, 2^20], holds 16 bytes', expect: 'LIMIT_EXCEEDED', details: { kind: 'declaredElements', name: 'w' },
     act: async (c) => InferenceSession.create(await c.bad('huge_initializer_dims')),
   },
   {
-    name: 'constant_of_shape_bomb', input: 'ConstantOfShape to 2^40 elements', expect: 'LIMIT_EXCEEDED', details: { reason: /bomb/ },
+    name: 'constant_of_shape_bomb', input: 'ConstantOfShape to 2^40 elements', expect: 'LIMIT_EXCEEDED', details: { kind: 'nodeOutput', node: 'bomb' },
     act: async (c) => InferenceSession.create(await c.bad('constant_of_shape_bomb')),
   },
   {
-    name: 'expand_bomb', input: 'Expand of [1, 1] to [2^20, 2^20] at run time', expect: 'LIMIT_EXCEEDED', details: { reason: /expand/ },
+    name: 'expand_bomb', input: 'Expand of [1, 1] to a constant [2^20, 2^20]', expect: 'LIMIT_EXCEEDED', details: { kind: 'nodeOutput', node: 'expand' },
+    act: async (c) => InferenceSession.create(await c.bad('expand_bomb')),
+  },
+  {
+    name: 'expand_fed_bomb', input: 'Expand of [1, 1] to [2^20, 2^20] fed at run time', expect: 'LIMIT_EXCEEDED',
+    details: { kind: 'tooLarge', reason: /expand_fed/ },
     act: async (c) => {
-      const session = await InferenceSession.create(await c.bad('expand_bomb'));
+      const session = await InferenceSession.create(await c.bad('expand_fed_bomb'));
+      const x = () => new Tensor('float32', [2.5], [1, 1]);
       try {
-        return await session.run({ x: new Tensor('float32', [1], [1, 1]) });
+        await session.run({ x: x(), shape: new Tensor('int64', [2n ** 20n, 2n ** 20n], [2]) });
+        return true;
+      } catch (error) {
+        // The same session expands to a sane shape afterwards.
+        const { y } = await session.run({ x: x(), shape: new Tensor('int64', [2n, 3n], [2]) });
+        assert.deepEqual(y.dims, [2, 3]);
+        assert.deepEqual([...y.data], [2.5, 2.5, 2.5, 2.5, 2.5, 2.5]);
+        throw error;
       } finally {
         await session.release();
       }

@@ -8,8 +8,9 @@ import { ErrorCode, OnnxEdgeError } from './errors.js';
 /**
  * @typedef {object} Limits
  * @property {number} [maxModelBytes] largest model accepted, in bytes (default 1 GiB)
- * @property {number} [maxTensorElements] most elements in one input tensor, and largest dim a model or the options
- *   may declare for an input (default 2^28)
+ * @property {number} [maxTensorElements] most elements in one input tensor, largest dim a model or the options may
+ *   declare for an input, and most elements in an initializer or a tensor the model builds from a constant shape
+ *   (checked in the core) (default 2^28)
  * @property {number} [maxSessions] most sessions alive at once in this JS realm; `create` past it is refused
  *   (default 64)
  * @property {number} [maxWasmMemoryBytes] `create` is refused while the engine's wasm memory is larger, and a run

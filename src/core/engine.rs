@@ -78,24 +78,38 @@ pub fn parse(proto: &ModelProto) -> Result<InferenceModel, ModelError> {
 pub fn plan(model: InferenceModel, optimize: bool) -> Result<Plan, ModelError> {
     let attempt =
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| plan_inner(model, optimize)));
-    attempt.unwrap_or_else(|panic| {
-        let reason = panic
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-            .unwrap_or_else(|| "tract panicked".to_owned());
-        Err(ModelError::Shape {
-            stage: "planning".to_owned(),
+    attempt.unwrap_or_else(|panic| Err(failure("planning", panic_message(&*panic))))
+}
+
+/// What a caught panic said.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+        .unwrap_or_else(|| "tract panicked".to_owned())
+}
+
+/// A tract failure while `stage`: a shape error, a run error, or, when tract could not allocate
+/// a tensor, [`ModelError::TooLarge`] (LIMIT_EXCEEDED).
+fn failure(stage: &str, reason: String) -> ModelError {
+    if reason.contains("is too large") || reason.contains("failed to allocate") {
+        ModelError::TooLarge {
+            stage: stage.to_owned(),
             reason,
-        })
-    })
+        }
+    } else if stage == "running" {
+        ModelError::Run { reason }
+    } else {
+        ModelError::Shape {
+            stage: stage.to_owned(),
+            reason,
+        }
+    }
 }
 
 fn plan_inner(model: InferenceModel, optimize: bool) -> Result<Plan, ModelError> {
-    let shape = |stage: &str, e: TractError| ModelError::Shape {
-        stage: stage.to_owned(),
-        reason: ModelError::chain(&e),
-    };
+    let shape = |stage: &str, e: TractError| failure(stage, ModelError::chain(&e));
     let mut model = model;
     model.analyse(false).map_err(|e| shape("analysing", e))?;
     let typed = model.into_typed().map_err(|e| shape("typing", e))?;
@@ -135,9 +149,7 @@ pub fn run(
     plan: &Plan,
     inputs: TVec<TValue>,
 ) -> Result<TVec<TValue>, ModelError> {
-    let run_error = |e: &TractError| ModelError::Run {
-        reason: ModelError::chain(e),
-    };
+    let run_error = |e: &TractError| failure("running", ModelError::chain(e));
     let same_shapes = kept.shapes.len() == inputs.len()
         && kept
             .shapes
@@ -161,11 +173,12 @@ pub fn run(
             kept.state = None;
             Err(run_error(&e))
         }
-        Err(_) => {
+        Err(panic) => {
             kept.state = None;
-            Err(ModelError::Run {
-                reason: "tract panicked while running".to_owned(),
-            })
+            Err(failure(
+                "running",
+                format!("tract panicked: {}", panic_message(&*panic)),
+            ))
         }
     }
 }

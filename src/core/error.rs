@@ -50,7 +50,10 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::Model(e) => match e {
-                ModelError::Parse { .. } | ModelError::ExternalData { .. } => "MODEL_PARSE",
+                ModelError::Parse { .. }
+                | ModelError::ExternalData { .. }
+                | ModelError::Cycle { .. } => "MODEL_PARSE",
+                ModelError::TooLarge { .. } => "LIMIT_EXCEEDED",
                 ModelError::UnsupportedOp { .. } => "MODEL_UNSUPPORTED_OP",
                 ModelError::Shape { .. } => "MODEL_SHAPE",
                 ModelError::Run { .. } => "MODEL_RUN",

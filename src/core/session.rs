@@ -10,7 +10,9 @@ use tract_onnx::prelude::*;
 
 use super::engine::{self, Plan};
 use super::error::Result;
-use super::model::{scan, Dim, LimitError, LoadOptions, ModelError, ModelMetadata, ValueInfo};
+use super::model::{
+    check_graph, scan, Dim, LimitError, LoadOptions, ModelError, ModelMetadata, ValueInfo,
+};
 use super::ops::substitute_symbols;
 use super::tensor::{DType, HostTensor, InputError};
 
@@ -80,8 +82,15 @@ impl Session {
         }
         let mut proto = engine::decode(bytes)?;
         super::rewrite::rewrite(&mut proto)?;
+        let pruned = proto
+            .graph
+            .as_mut()
+            .map_or(0, super::rewrite::prune_unused_initializers);
         let mut metadata = ModelMetadata::from_proto(&proto);
         let report = scan(&proto, &metadata)?;
+        if let Some(graph) = &proto.graph {
+            check_graph(graph, &options.limits)?;
+        }
         let mut template = engine::parse(&proto)?;
         let inputs = effective_inputs(&metadata, &options, &mut template)?;
         for (info, spec) in metadata.inputs.iter_mut().zip(&inputs) {
@@ -108,6 +117,11 @@ impl Session {
             options,
             warnings: Vec::new(),
         };
+        if pruned > 0 {
+            session.warnings.push(format!(
+                "{pruned} initializer(s) that no node reads were dropped"
+            ));
+        }
         if report.if_on_shapes
             || (!report.needs_concrete_dims.is_empty() && session.has_free_dims())
         {

@@ -118,9 +118,9 @@ fn the_manifest_seed_verifies_with_the_fuzz_key() {
 
 // load_model: a Gather whose constant index (7) is outside its constant data (3 elements).
 // tract folds it while planning and panics in tract-core 0.23.9 src/ops/array/gather.rs:75
-// ("index out of bounds: the len is 3 but the index is 7"). Also tests/fixtures/bad/.
+// ("index out of bounds: the len is 3 but the index is 7"). Also tests/fixtures/bad/. Gather's
+// indices now pass a check first (src/core/ops/onnx/gather.rs).
 #[test]
-#[ignore = "pending in src/core: check constant Gather indices before tract folds them (MODEL_SHAPE)"]
 fn load_model_gather_out_of_range() {
     let error = replay_load("load_model-gather-out-of-range.bin");
     assert_eq!(error.code(), "MODEL_SHAPE");
@@ -128,8 +128,9 @@ fn load_model_gather_out_of_range() {
 
 // load_model: ConstantOfShape to [2^15, 2^15, 2^10]. tract folds it while planning and panics in
 // tract-data 0.23.9 src/blob.rs:76 ("failed to allocate Layout { size: 8796093022208, .. }").
+// Constant shapes past limits.maxTensorElements are now refused before tract sees them
+// (src/core/model/graph_checks.rs).
 #[test]
-#[ignore = "pending in src/core: bound constant shapes before tract folds them (LIMIT_EXCEEDED)"]
 fn load_model_constant_of_shape_bomb() {
     let error = replay_load("load_model-constant-of-shape-bomb.bin");
     assert_eq!(error.code(), "LIMIT_EXCEEDED");

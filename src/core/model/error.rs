@@ -16,6 +16,23 @@ pub enum ModelError {
         /// What the decoder or the node builder reported.
         reason: String,
     },
+    /// Nodes that feed each other: an ONNX graph must be acyclic.
+    #[error("the graph has a cycle through nodes {}", cycle.join(" -> "))]
+    Cycle {
+        /// A node on the cycle.
+        node: String,
+        /// The nodes of the cycle, each feeding the next (and the last the first).
+        cycle: Vec<String>,
+    },
+    /// tract refused to allocate a tensor the model asked for (its shape came from values known
+    /// only while planning or running).
+    #[error("the model asks for a tensor too large to allocate while {stage}: {reason}")]
+    TooLarge {
+        /// `analysing`, `typing`, `optimizing`, `planning` or `running`.
+        stage: String,
+        /// What tract reported, with the node it was evaluating when it says.
+        reason: String,
+    },
     /// An operator that this build does not implement.
     #[error("{0}")]
     UnsupportedOp(Box<UnsupportedOp>),

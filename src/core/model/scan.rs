@@ -103,11 +103,7 @@ fn visit_graph<'a>(
             .or_default() += 1;
         let future_opset = domain.is_empty() && meta.opset(domain) > MAX_AI_ONNX_OPSET;
         if future_opset || !ops::is_supported(register, domain, &node.op_type) {
-            let node_name = if node.name.is_empty() {
-                node.output.first().cloned().unwrap_or_default()
-            } else {
-                node.name.clone()
-            };
+            let node_name = super::node_label(node);
             let hint = if future_opset {
                 Some(format!(
                     "this build knows ai.onnx opsets up to {MAX_AI_ONNX_OPSET} (ONNX 1.23); \
@@ -194,8 +190,17 @@ fn defined_in(graph: &GraphProto) -> HashSet<&str> {
     names
 }
 
+/// What a subgraph reads from the graphs enclosing it.
+pub(crate) fn outer_reads(graph: &GraphProto) -> Vec<&str> {
+    let inner = defined_in(graph);
+    read_in(graph)
+        .into_iter()
+        .filter(|n| !n.is_empty() && !inner.contains(n))
+        .collect()
+}
+
 /// What the graph's nodes read, and what its subgraphs read from outside themselves.
-fn read_in(graph: &GraphProto) -> HashSet<&str> {
+pub(crate) fn read_in(graph: &GraphProto) -> HashSet<&str> {
     let mut names = HashSet::new();
     for node in &graph.node {
         names.extend(node.input.iter().map(String::as_str));

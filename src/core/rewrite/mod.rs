@@ -5,11 +5,13 @@ mod embed_layer_norm;
 mod emit;
 mod fused_conv;
 mod fused_matmul;
+mod prune;
 mod quant_conv;
 mod quant_lstm;
 mod quant_matmul;
 mod rnn_state;
 
+pub use prune::prune_unused_initializers;
 use tract_onnx::pb::{attribute_proto, GraphProto, ModelProto, NodeProto};
 
 use super::model::ModelError;

@@ -6,6 +6,7 @@ mod bitshift;
 mod broadcast;
 mod celu;
 mod deferred;
+mod gather;
 mod guards;
 mod losses;
 mod space_to_depth;
@@ -18,4 +19,5 @@ pub fn register(reg: &mut OnnxOpRegister) {
     celu::register(reg);
     space_to_depth::register(reg);
     guards::register(reg);
+    gather::register(reg);
 }
