@@ -100,11 +100,12 @@ export const CASES = [
   {
     name: 'many_initializers', input: '4,000 unused initializers: load time against 1,000', expect: 'answers',
     act: async (c) => {
-      // Linear loading takes about 4x as long for 4x the initializers; quadratic, 16x. The best of two loads each,
-      // as a ratio, holds on a busy machine where absolute times do not.
+      // Linear loading takes about 4x as long for 4x the initializers; quadratic, 16x (before unread initializers
+      // were dropped: 1,000 took 0.2 s, 4,000 2 s). The best of three loads each, as a ratio with a few ms of slack
+      // (both loads take milliseconds now), holds on a busy machine where absolute times do not.
       const best = async (/** @type {string} */ name) => {
         let fastest = Infinity;
-        for (let i = 0; i < 2; i += 1) {
+        for (let i = 0; i < 3; i += 1) {
           const started = performance.now();
           const session = await InferenceSession.create(await c.bad(name));
           fastest = Math.min(fastest, performance.now() - started);
@@ -112,9 +113,11 @@ export const CASES = [
         }
         return fastest;
       };
-      const ratio = (await best('many_initializers_4000')) / (await best('many_initializers_1000'));
-      await answers(await InferenceSession.create(await c.bad('many_initializers_4000')), c.references.many_initializers.runs, true);
-      assert.ok(ratio < 8, `4x the initializers took ${ratio.toFixed(1)}x as long to load`);
+      const [many, fewer] = [await best('many_initializers_4000'), await best('many_initializers_1000')];
+      const session = await InferenceSession.create(await c.bad('many_initializers_4000'));
+      assert.ok(session.warnings.some((w) => w.includes('4000 initializer(s) that no node reads were dropped')), session.warnings.join('; '));
+      await answers(session, c.references.many_initializers.runs, true);
+      assert.ok(many < 8 * fewer + 20, `4,000 initializers took ${many.toFixed(1)} ms to load, 1,000 ${fewer.toFixed(1)} ms`);
       return true;
     },
   },
