@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use onnx_edge::{HostTensor, TensorData};
 use serde::Deserialize;
 use serde_json::Value;
+use tract_onnx::prelude::f16;
 
 #[derive(Deserialize)]
 pub struct Case {
@@ -125,9 +126,11 @@ impl JsonTensor {
         let data = match self.dtype.as_str() {
             "float32" => TensorData::Float32(d.iter().map(|v| number(v) as f32).collect()),
             "float64" => TensorData::Float64(d.iter().map(number).collect()),
-            "float16" => {
-                TensorData::Float16(d.iter().map(|v| f16_bits(number(v) as f32)).collect())
-            }
+            "float16" => TensorData::Float16(
+                d.iter()
+                    .map(|v| f16::from_f64(number(v)).to_bits())
+                    .collect(),
+            ),
             "int8" => TensorData::Int8(d.iter().map(|v| int(v) as i8).collect()),
             "uint8" => TensorData::Uint8(d.iter().map(|v| int(v) as u8).collect()),
             "int16" => TensorData::Int16(d.iter().map(|v| int(v) as i16).collect()),
@@ -145,63 +148,6 @@ impl JsonTensor {
             other => panic!("unknown type {other}"),
         };
         HostTensor::new(name, self.dims.clone(), data).expect("fixture tensor is consistent")
-    }
-}
-
-fn f16_bits(x: f32) -> u16 {
-    tract_onnx_f16(x)
-}
-
-/// f32 -> f16 bits, round to nearest even (fixtures only hold exactly representable values).
-fn tract_onnx_f16(x: f32) -> u16 {
-    let b = x.to_bits();
-    let sign = ((b >> 16) & 0x8000) as u16;
-    if x.is_nan() {
-        return sign | 0x7e00;
-    }
-    let exp = ((b >> 23) & 0xff) as i32 - 127 + 15;
-    let mant = b & 0x7f_ffff;
-    if exp >= 31 {
-        return sign | 0x7c00;
-    }
-    if exp <= 0 {
-        if exp < -10 {
-            return sign;
-        }
-        let m = (mant | 0x80_0000) >> (1 - exp + 13);
-        return sign | m as u16;
-    }
-    sign | ((exp as u16) << 10) | (mant >> 13) as u16
-}
-
-/// As f64 values, for comparison (bools and ints too).
-pub fn as_f64(t: &HostTensor) -> Vec<f64> {
-    match &t.data {
-        TensorData::Float32(v) => v.iter().map(|x| f64::from(*x)).collect(),
-        TensorData::Float64(v) => v.clone(),
-        TensorData::Float16(v) => v.iter().map(|b| f16_to_f64(*b)).collect(),
-        TensorData::Int8(v) => v.iter().map(|x| f64::from(*x)).collect(),
-        TensorData::Uint8(v) => v.iter().map(|x| f64::from(*x)).collect(),
-        TensorData::Int16(v) => v.iter().map(|x| f64::from(*x)).collect(),
-        TensorData::Uint16(v) => v.iter().map(|x| f64::from(*x)).collect(),
-        TensorData::Int32(v) => v.iter().map(|x| f64::from(*x)).collect(),
-        TensorData::Uint32(v) => v.iter().map(|x| f64::from(*x)).collect(),
-        TensorData::Int64(v) => v.iter().map(|x| *x as f64).collect(),
-        TensorData::Uint64(v) => v.iter().map(|x| *x as f64).collect(),
-        TensorData::Bool(v) => v.iter().map(|x| f64::from(*x)).collect(),
-        TensorData::String(_) => vec![],
-    }
-}
-
-fn f16_to_f64(b: u16) -> f64 {
-    let sign = if b & 0x8000 != 0 { -1.0 } else { 1.0 };
-    let exp = i32::from((b >> 10) & 0x1f);
-    let mant = f64::from(b & 0x3ff);
-    match exp {
-        0 => sign * mant * 2f64.powi(-24),
-        31 if mant == 0.0 => sign * f64::INFINITY,
-        31 => f64::NAN,
-        _ => sign * (1.0 + mant / 1024.0) * 2f64.powi(exp - 15),
     }
 }
 
@@ -238,7 +184,7 @@ pub fn compare(
             Err(format!("{name}: strings differ"))
         };
     }
-    let g = as_f64(got);
+    let g = got.data.to_f64();
     let w: Vec<f64> = want.data.iter().map(number).collect();
     let mut max = 0f64;
     let mut sum = 0f64;

@@ -232,7 +232,7 @@ fn compare(actual: &HostTensor, expected: &HostTensor, rtol: f64, atol: f64) -> 
             expected.dtype().name()
         ));
     }
-    let (a, e) = (as_f64(&actual.data), as_f64(&expected.data));
+    let (a, e) = (actual.data.to_f64(), expected.data.to_f64());
     let mut bad = 0usize;
     let mut first = None;
     for (i, (x, y)) in a.iter().zip(&e).enumerate() {
@@ -254,36 +254,6 @@ fn compare(actual: &HostTensor, expected: &HostTensor, rtol: f64, atol: f64) -> 
             "{bad} of {} elements differ; first at {i}: {x} vs expected {y}",
             a.len()
         )),
-    }
-}
-
-fn as_f64(data: &TensorData) -> Vec<f64> {
-    match data {
-        TensorData::Float32(v) => v.iter().map(|x| f64::from(*x)).collect(),
-        TensorData::Float64(v) => v.clone(),
-        TensorData::Float16(v) => v.iter().map(|b| f16_to_f64(*b)).collect(),
-        TensorData::Int8(v) => v.iter().map(|x| f64::from(*x)).collect(),
-        TensorData::Uint8(v) | TensorData::Bool(v) => v.iter().map(|x| f64::from(*x)).collect(),
-        TensorData::Int16(v) => v.iter().map(|x| f64::from(*x)).collect(),
-        TensorData::Uint16(v) => v.iter().map(|x| f64::from(*x)).collect(),
-        TensorData::Int32(v) => v.iter().map(|x| f64::from(*x)).collect(),
-        TensorData::Uint32(v) => v.iter().map(|x| f64::from(*x)).collect(),
-        // Exact above 2^53 would need integer comparison; onnx's runner also goes through floats.
-        TensorData::Int64(v) => v.iter().map(|x| *x as f64).collect(),
-        TensorData::Uint64(v) => v.iter().map(|x| *x as f64).collect(),
-        TensorData::String(v) => v.iter().map(|_| f64::NAN).collect(),
-    }
-}
-
-fn f16_to_f64(bits: u16) -> f64 {
-    let sign = if bits & 0x8000 != 0 { -1.0 } else { 1.0 };
-    let exp = i32::from((bits >> 10) & 0x1f);
-    let frac = f64::from(bits & 0x3ff);
-    match exp {
-        0 => sign * frac * 2f64.powi(-24),
-        31 if frac == 0.0 => sign * f64::INFINITY,
-        31 => f64::NAN,
-        _ => sign * (1.0 + frac / 1024.0) * 2f64.powi(exp - 15),
     }
 }
 

@@ -47,6 +47,25 @@ macro_rules! with_vec {
 }
 
 impl TensorData {
+    /// Every element as f64, for comparing outputs with references: float16 decoded, bools as 0
+    /// or 1, int64 and uint64 rounded past 2^53, strings as NaN.
+    pub fn to_f64(&self) -> Vec<f64> {
+        match self {
+            TensorData::Float32(v) => v.iter().map(|x| f64::from(*x)).collect(),
+            TensorData::Float64(v) => v.clone(),
+            TensorData::Float16(v) => v.iter().map(|b| f16::from_bits(*b).to_f64()).collect(),
+            TensorData::Int8(v) => v.iter().map(|x| f64::from(*x)).collect(),
+            TensorData::Uint8(v) | TensorData::Bool(v) => v.iter().map(|x| f64::from(*x)).collect(),
+            TensorData::Int16(v) => v.iter().map(|x| f64::from(*x)).collect(),
+            TensorData::Uint16(v) => v.iter().map(|x| f64::from(*x)).collect(),
+            TensorData::Int32(v) => v.iter().map(|x| f64::from(*x)).collect(),
+            TensorData::Uint32(v) => v.iter().map(|x| f64::from(*x)).collect(),
+            TensorData::Int64(v) => v.iter().map(|x| *x as f64).collect(),
+            TensorData::Uint64(v) => v.iter().map(|x| *x as f64).collect(),
+            TensorData::String(v) => v.iter().map(|_| f64::NAN).collect(),
+        }
+    }
+
     /// The element type.
     pub fn dtype(&self) -> DType {
         match self {
