@@ -8,6 +8,8 @@ use tract_onnx::tract_hir::internal::*;
 
 /// Vectors per block: two 128-bit registers of f32.
 const LANES: usize = 8;
+/// Rows of input computed together against each block.
+const ROWS: usize = 4;
 
 /// Kernel type of SVMClassifier / SVMRegressor.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -80,7 +82,31 @@ impl SvmKernel {
             self.finish(&mut out, c);
             return out;
         }
-        for (row, out_row) in x.chunks_exact(k).take(m).zip(out.chunks_exact_mut(n)) {
+        let x = &x[..m * k];
+        // Four rows at a time share each block's loads and keep eight independent sums in flight
+        // (one row's two sums wait on the adder's latency); the rest go one by one. Each lane adds
+        // in the same order either way, so the results are identical.
+        let quads = m / ROWS;
+        for (rows, out_rows) in x.chunks_exact(k * ROWS).zip(out.chunks_exact_mut(n * ROWS)) {
+            let rows: [&[f32]; ROWS] = std::array::from_fn(|i| &rows[i * k..(i + 1) * k]);
+            for (b, block) in vectors.blocks.chunks_exact(k * LANES).enumerate() {
+                let acc = if squared_distance {
+                    block_distance4(rows, block)
+                } else {
+                    block_dot4(rows, block)
+                };
+                let start = b * LANES;
+                let end = (start + LANES).min(n);
+                for (i, lanes) in acc.iter().enumerate() {
+                    out_rows[i * n + start..i * n + end].copy_from_slice(&lanes[..end - start]);
+                }
+            }
+        }
+        for (row, out_row) in x
+            .chunks_exact(k)
+            .zip(out.chunks_exact_mut(n))
+            .skip(quads * ROWS)
+        {
             for (b, block) in vectors.blocks.chunks_exact(k * LANES).enumerate() {
                 let acc = if squared_distance {
                     block_distance(row, block)
@@ -147,12 +173,24 @@ fn block_distance(row: &[f32], block: &[f32]) -> [f32; LANES] {
     acc
 }
 
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+#[inline]
+fn block_dot4(rows: [&[f32]; ROWS], block: &[f32]) -> [[f32; LANES]; ROWS] {
+    rows.map(|row| block_dot(row, block))
+}
+
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+#[inline]
+fn block_distance4(rows: [&[f32]; ROWS], block: &[f32]) -> [[f32; LANES]; ROWS] {
+    rows.map(|row| block_distance(row, block))
+}
+
 /// The same two loops in explicit wasm SIMD: the wasm build is optimized for size, and LLVM
 /// does not vectorize the portable form at that level. Multiply then add (wasm has no fused
 /// multiply-add in simd128), so each lane rounds exactly as the scalar loop does.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod simd {
-    use super::LANES;
+    use super::{LANES, ROWS};
     use core::arch::wasm32::*;
 
     #[inline]
@@ -192,6 +230,35 @@ mod simd {
     }
 
     #[inline]
+    pub fn block_dot4(rows: [&[f32]; ROWS], block: &[f32]) -> [[f32; LANES]; ROWS] {
+        let mut acc = [(f32x4_splat(0.0), f32x4_splat(0.0)); ROWS];
+        for (t, lanes) in block.chunks_exact(LANES).enumerate() {
+            let (l0, l1) = load(lanes);
+            for (sums, row) in acc.iter_mut().zip(rows) {
+                let x = f32x4_splat(row.get(t).copied().unwrap_or(0.0));
+                sums.0 = f32x4_add(sums.0, f32x4_mul(x, l0));
+                sums.1 = f32x4_add(sums.1, f32x4_mul(x, l1));
+            }
+        }
+        acc.map(|(a, b)| store(a, b))
+    }
+
+    #[inline]
+    pub fn block_distance4(rows: [&[f32]; ROWS], block: &[f32]) -> [[f32; LANES]; ROWS] {
+        let mut acc = [(f32x4_splat(0.0), f32x4_splat(0.0)); ROWS];
+        for (t, lanes) in block.chunks_exact(LANES).enumerate() {
+            let (l0, l1) = load(lanes);
+            for (sums, row) in acc.iter_mut().zip(rows) {
+                let x = f32x4_splat(row.get(t).copied().unwrap_or(0.0));
+                let (d0, d1) = (f32x4_sub(x, l0), f32x4_sub(x, l1));
+                sums.0 = f32x4_add(sums.0, f32x4_mul(d0, d0));
+                sums.1 = f32x4_add(sums.1, f32x4_mul(d1, d1));
+            }
+        }
+        acc.map(|(a, b)| store(a, b))
+    }
+
+    #[inline]
     pub fn block_distance(row: &[f32], block: &[f32]) -> [f32; LANES] {
         let (mut a, mut b) = (f32x4_splat(0.0), f32x4_splat(0.0));
         for (x, lanes) in row.iter().zip(block.chunks_exact(LANES)) {
@@ -204,7 +271,7 @@ mod simd {
     }
 }
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-use simd::{block_distance, block_dot};
+use simd::{block_distance, block_distance4, block_dot, block_dot4};
 
 /// tanh as onnxruntime's MLAS computes it (Eigen's rational approximation on [-9, 9], within a
 /// few ulp of the exact value): branch-free, so the loop above vectorizes, unlike libm's tanhf.
@@ -254,7 +321,8 @@ mod tests {
 
     #[test]
     fn packed_kernels_match_the_naive_loops() {
-        let (m, n, k) = (3, 11, 5); // 11 vectors: one full block and a padded one
+        // 7 rows: four together and three alone; 11 vectors: one full block and a padded one.
+        let (m, n, k) = (7, 11, 5);
         let x: Vec<f32> = (0..m * k)
             .map(|i| ((i * 7 % 13) as f32 - 6.0) / 5.0)
             .collect();
