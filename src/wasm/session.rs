@@ -9,6 +9,19 @@ use crate::{LoadOptions, Session};
 #[wasm_bindgen(js_name = WasmSession)]
 pub struct WasmSession {
     inner: Session,
+    /// Output names as JS strings, made on first use (see `tensor::Interned`).
+    output_names: Vec<(String, JsValue)>,
+}
+
+impl WasmSession {
+    fn js_name(&mut self, name: &str) -> JsValue {
+        if let Some((_, js)) = self.output_names.iter().find(|(n, _)| n == name) {
+            return js.clone();
+        }
+        let js = JsValue::from_str(name);
+        self.output_names.push((name.to_owned(), js.clone()));
+        js
+    }
 }
 
 #[wasm_bindgen(js_class = WasmSession)]
@@ -28,7 +41,10 @@ impl WasmSession {
             })?
         };
         let inner = Session::load(bytes, options).map_err(|e| error::to_js(&e))?;
-        Ok(WasmSession { inner })
+        Ok(WasmSession {
+            inner,
+            output_names: Vec::new(),
+        })
     }
 
     /// Inputs, outputs, opsets, producer and metadata_props.
@@ -58,7 +74,7 @@ impl WasmSession {
             .map_err(|e| error::to_js(&e))?;
         Ok(outputs
             .iter()
-            .map(|(name, t)| tensor::to_js(name, t))
+            .map(|(name, t)| tensor::to_js(&self.js_name(name), t))
             .collect())
     }
 }

@@ -4,8 +4,29 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::{DType, HostTensor, InputError, TensorData};
 
-fn get(obj: &JsValue, key: &str) -> JsValue {
-    Reflect::get(obj, &key.into()).unwrap_or(JsValue::UNDEFINED)
+/// JS strings made once per instance: turning a Rust `&str` into a JS string copies and decodes
+/// it, and on a small model the keys and type names of every run cost more than the model.
+struct Interned {
+    name: JsValue,
+    type_: JsValue,
+    dims: JsValue,
+    data: JsValue,
+    /// Each dtype's name, in `DType::ALL` order.
+    dtypes: Vec<JsValue>,
+}
+
+thread_local! {
+    static INTERNED: Interned = Interned {
+        name: "name".into(),
+        type_: "type".into(),
+        dims: "dims".into(),
+        data: "data".into(),
+        dtypes: DType::ALL.iter().map(|d| JsValue::from_str(d.name())).collect(),
+    };
+}
+
+fn get(obj: &JsValue, key: &JsValue) -> JsValue {
+    Reflect::get(obj, key).unwrap_or(JsValue::UNDEFINED)
 }
 
 fn shape_error(name: &str, why: &str) -> crate::Error {
@@ -19,13 +40,17 @@ fn shape_error(name: &str, why: &str) -> crate::Error {
 
 /// Reads one feed object; the data array must be the typed array of its type.
 pub fn from_js(feed: &JsValue) -> Result<(String, HostTensor), crate::Error> {
-    let name = get(feed, "name").as_string().unwrap_or_default();
-    let type_name = get(feed, "type").as_string().unwrap_or_default();
+    INTERNED.with(|keys| from_js_with(feed, keys))
+}
+
+fn from_js_with(feed: &JsValue, keys: &Interned) -> Result<(String, HostTensor), crate::Error> {
+    let name = get(feed, &keys.name).as_string().unwrap_or_default();
+    let type_name = get(feed, &keys.type_).as_string().unwrap_or_default();
     let dtype = DType::from_name(&type_name).ok_or_else(|| InputError::UnknownType {
         input: name.clone(),
         actual: type_name.clone(),
     })?;
-    let dims_js = get(feed, "dims");
+    let dims_js = get(feed, &keys.dims);
     let dims_array: Array = dims_js
         .dyn_into()
         .map_err(|_| shape_error(&name, "dims as an array"))?;
@@ -36,7 +61,7 @@ pub fn from_js(feed: &JsValue) -> Result<(String, HostTensor), crate::Error> {
             .filter(|v| v.fract() == 0.0 && *v >= 0.0 && *v <= 2f64.powi(40));
         dims.push(v.ok_or_else(|| shape_error(&name, "dims of non-negative integers"))? as usize);
     }
-    let data = get(feed, "data");
+    let data = get(feed, &keys.data);
     let given = data.js_typeof().as_string().unwrap_or_default();
     let wrong = || InputError::DType {
         input: name.clone(),
@@ -117,8 +142,9 @@ fn typed<T: JsCast + Clone>(v: &JsValue) -> Option<T> {
     v.dyn_ref::<T>().cloned()
 }
 
-/// Builds `{ name, type, dims, data }` with a fresh typed array (copied out of wasm memory).
-pub fn to_js(name: &str, tensor: &HostTensor) -> JsValue {
+/// Builds `{ name, type, dims, data }` with a fresh typed array (copied out of wasm memory);
+/// `name` is the output's name as a JS string (the session keeps them).
+pub fn to_js(name: &JsValue, tensor: &HostTensor) -> JsValue {
     let data: JsValue = match &tensor.data {
         TensorData::Float32(v) => js_sys::Float32Array::from(v.as_slice()).into(),
         TensorData::Float64(v) => js_sys::Float64Array::from(v.as_slice()).into(),
@@ -144,9 +170,17 @@ pub fn to_js(name: &str, tensor: &HostTensor) -> JsValue {
         .map(|d| JsValue::from_f64(*d as f64))
         .collect();
     let out = Object::new();
-    let _ = Reflect::set(&out, &"name".into(), &name.into());
-    let _ = Reflect::set(&out, &"type".into(), &tensor.dtype().name().into());
-    let _ = Reflect::set(&out, &"dims".into(), &dims);
-    let _ = Reflect::set(&out, &"data".into(), &data);
+    INTERNED.with(|keys| {
+        let dtype = tensor.dtype();
+        let type_name = DType::ALL
+            .iter()
+            .position(|d| *d == dtype)
+            .and_then(|ix| keys.dtypes.get(ix).cloned())
+            .unwrap_or_else(|| dtype.name().into());
+        let _ = Reflect::set(&out, &keys.name, name);
+        let _ = Reflect::set(&out, &keys.type_, &type_name);
+        let _ = Reflect::set(&out, &keys.dims, &dims);
+        let _ = Reflect::set(&out, &keys.data, &data);
+    });
     out.into()
 }
