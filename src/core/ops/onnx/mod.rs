@@ -10,6 +10,8 @@ mod gather;
 mod guards;
 mod losses;
 mod space_to_depth;
+// Issue 19 ops (h19a).
+mod bitcast;
 
 /// Registers our ai.onnx operators over tract's.
 pub fn register(reg: &mut OnnxOpRegister) {
@@ -20,4 +22,6 @@ pub fn register(reg: &mut OnnxOpRegister) {
     space_to_depth::register(reg);
     guards::register(reg);
     gather::register(reg);
+    // Issue 19 ops (h19a).
+    bitcast::register(reg);
 }
