@@ -12,6 +12,7 @@ mod losses;
 mod space_to_depth;
 // Issue 19 ops (h19a).
 mod bitcast;
+mod cumprod;
 
 /// Registers our ai.onnx operators over tract's.
 pub fn register(reg: &mut OnnxOpRegister) {
@@ -24,4 +25,5 @@ pub fn register(reg: &mut OnnxOpRegister) {
     gather::register(reg);
     // Issue 19 ops (h19a).
     bitcast::register(reg);
+    cumprod::register(reg);
 }
