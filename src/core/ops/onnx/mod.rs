@@ -13,6 +13,7 @@ mod space_to_depth;
 // Issue 19 ops (h19a).
 mod bitcast;
 mod cumprod;
+mod lppool;
 
 /// Registers our ai.onnx operators over tract's.
 pub fn register(reg: &mut OnnxOpRegister) {
@@ -26,4 +27,5 @@ pub fn register(reg: &mut OnnxOpRegister) {
     // Issue 19 ops (h19a).
     bitcast::register(reg);
     cumprod::register(reg);
+    lppool::register(reg);
 }
