@@ -14,6 +14,7 @@ mod space_to_depth;
 mod bitcast;
 mod cumprod;
 mod lppool;
+mod unique;
 
 /// Registers our ai.onnx operators over tract's.
 pub fn register(reg: &mut OnnxOpRegister) {
@@ -28,4 +29,5 @@ pub fn register(reg: &mut OnnxOpRegister) {
     bitcast::register(reg);
     cumprod::register(reg);
     lppool::register(reg);
+    unique::register(reg);
 }
