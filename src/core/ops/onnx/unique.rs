@@ -80,13 +80,16 @@ fn float_cmp<T: PartialOrd>(a: &T, b: &T, nan: impl Fn(&T) -> bool) -> Ordering 
     a.partial_cmp(b).unwrap_or_else(|| nan(a).cmp(&nan(b)))
 }
 
-/// Groups of equal slices: (first index, count) per group, and each slice's group.
+/// (first index, count) per group of equal slices, and each slice's group.
+type Groups = (Vec<(usize, usize)>, Vec<usize>);
+
+/// Groups equal slices along `axis`.
 fn group<T: Datum>(
     view: &ArrayViewD<T>,
     axis: usize,
     sorted: bool,
     cmp: impl Fn(&T, &T) -> Ordering,
-) -> (Vec<(usize, usize)>, Vec<usize>) {
+) -> Groups {
     let n = view.shape()[axis];
     let slice_cmp = |i: usize, j: usize| {
         let (a, b) = (
@@ -129,7 +132,7 @@ fn unique_as<T: Datum>(
     axis: Option<usize>,
     sorted: bool,
     cmp: impl Fn(&T, &T) -> Ordering,
-) -> TractResult<(Tensor, Vec<(usize, usize)>, Vec<usize>)> {
+) -> TractResult<(Tensor, Groups)> {
     let view = x.to_plain_array_view::<T>()?;
     let flat;
     let (view, axis) = match axis {
@@ -139,10 +142,10 @@ fn unique_as<T: Datum>(
             (ArrayViewD::from_shape(vec![flat.len()], &flat)?, 0)
         }
     };
-    let (groups, member) = group(&view, axis, sorted, cmp);
-    let firsts: Vec<usize> = groups.iter().map(|g| g.0).collect();
+    let groups = group(&view, axis, sorted, cmp);
+    let firsts: Vec<usize> = groups.0.iter().map(|g| g.0).collect();
     let y = view.select(Axis(axis), &firsts).into_tensor();
-    Ok((y, groups, member))
+    Ok((y, groups))
 }
 
 impl Kernel for Unique {
@@ -178,21 +181,20 @@ impl Kernel for Unique {
             .count
             .clone()
             .ok_or_else(|| format_err!("Unique was typed without its count symbol"))?;
-        Ok(self
-            .shapes(inputs[0], Some(count.into()))?
+        self.shapes(inputs[0], Some(count.into()))?
             .into_iter()
             .map(|(dt, shape)| {
                 let dims = shape.into_iter().collect::<Option<TVec<TDim>>>();
                 dims.map(|d| dt.fact(d))
                     .ok_or_else(|| format_err!("Unique: an output dim is unknown"))
             })
-            .collect::<TractResult<_>>()?)
+            .collect()
     }
 
     fn eval(&self, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
         let x = &inputs[0];
         let axis = self.axis(x.rank())?;
-        let (y, groups, member) = match x.datum_type() {
+        let (y, (groups, member)) = match x.datum_type() {
             DatumType::F16 => {
                 unique_as::<f16>(x, axis, self.sorted, |a, b| float_cmp(a, b, |v| v.is_nan()))?
             }
