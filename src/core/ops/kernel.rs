@@ -25,7 +25,7 @@ pub trait Kernel: fmt::Debug + Clone + PartialEq + Send + Sync + 'static {
             .collect())
     }
     /// Takes fresh symbols for value-dependent output dims, when the node is typed.
-    fn bind_symbols(&mut self, _symbols: &SymbolScope) {}
+    fn bind_symbols(&mut self, _symbols: &SymbolScope, _inputs: &[&TypedFact]) {}
     /// Computes the outputs.
     fn eval(&self, inputs: TVec<TValue>) -> TractResult<TVec<TValue>>;
 }
@@ -106,8 +106,12 @@ impl<K: Kernel> InferenceOp for KernelOp<K> {
         mapping: &HashMap<OutletId, OutletId>,
     ) -> TractResult<TVec<OutletId>> {
         let inputs: TVec<OutletId> = node.inputs.iter().map(|o| mapping[o]).collect();
+        let facts: TVec<TypedFact> = inputs
+            .iter()
+            .map(|o| target.outlet_fact(*o).cloned())
+            .collect::<TractResult<_>>()?;
         let mut kernel = self.0.clone();
-        kernel.bind_symbols(&target.symbols);
+        kernel.bind_symbols(&target.symbols, &facts.iter().collect::<Vec<_>>());
         target.wire_node(&*node.name, KernelOp(kernel), &inputs)
     }
 

@@ -12,6 +12,7 @@ mod losses;
 mod space_to_depth;
 // Issue 19 ops (h19a).
 mod bitcast;
+mod center_crop_pad;
 mod cumprod;
 mod lppool;
 mod unique;
@@ -30,4 +31,5 @@ pub fn register(reg: &mut OnnxOpRegister) {
     cumprod::register(reg);
     lppool::register(reg);
     unique::register(reg);
+    center_crop_pad::register(reg);
 }

@@ -172,7 +172,7 @@ impl Kernel for Unique {
             .collect())
     }
 
-    fn bind_symbols(&mut self, symbols: &SymbolScope) {
+    fn bind_symbols(&mut self, symbols: &SymbolScope, _inputs: &[&TypedFact]) {
         self.count = Some(symbols.new_with_prefix("unique"));
     }
 
