@@ -13,6 +13,7 @@ mod space_to_depth;
 // Issue 19 ops (h19a).
 mod bitcast;
 mod center_crop_pad;
+mod col2im;
 mod cumprod;
 mod lppool;
 mod unique;
@@ -32,4 +33,5 @@ pub fn register(reg: &mut OnnxOpRegister) {
     lppool::register(reg);
     unique::register(reg);
     center_crop_pad::register(reg);
+    col2im::register(reg);
 }
