@@ -233,8 +233,8 @@ impl Kernel for Col2Im {
                     if !inside {
                         continue;
                     }
-                    for i in 0..rank {
-                        offset = offset * axes.image[i] + pos[i];
+                    for (len, p) in axes.image.iter().zip(&pos) {
+                        offset = offset * len + p;
                     }
                     out[nc * plane + offset] += data[(nc * bl + k) * l + col];
                 }
