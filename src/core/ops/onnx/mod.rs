@@ -11,6 +11,7 @@ mod guards;
 mod losses;
 mod space_to_depth;
 // Issue 19 ops (h19a).
+mod affine_grid;
 mod bitcast;
 mod center_crop_pad;
 mod col2im;
@@ -34,4 +35,5 @@ pub fn register(reg: &mut OnnxOpRegister) {
     unique::register(reg);
     center_crop_pad::register(reg);
     col2im::register(reg);
+    affine_grid::register(reg);
 }
