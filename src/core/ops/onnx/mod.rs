@@ -17,6 +17,7 @@ mod center_crop_pad;
 mod col2im;
 mod cumprod;
 mod lppool;
+mod reverse_sequence;
 mod unique;
 
 /// Registers our ai.onnx operators over tract's.
@@ -36,4 +37,5 @@ pub fn register(reg: &mut OnnxOpRegister) {
     center_crop_pad::register(reg);
     col2im::register(reg);
     affine_grid::register(reg);
+    reverse_sequence::register(reg);
 }
