@@ -17,6 +17,7 @@ mod center_crop_pad;
 mod col2im;
 mod cumprod;
 mod lppool;
+mod max_unpool;
 mod reverse_sequence;
 mod unique;
 
@@ -38,4 +39,5 @@ pub fn register(reg: &mut OnnxOpRegister) {
     col2im::register(reg);
     affine_grid::register(reg);
     reverse_sequence::register(reg);
+    max_unpool::register(reg);
 }
