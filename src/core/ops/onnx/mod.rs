@@ -16,6 +16,7 @@ mod bitcast;
 mod center_crop_pad;
 mod col2im;
 mod cumprod;
+mod det;
 mod lppool;
 mod max_unpool;
 mod reverse_sequence;
@@ -40,4 +41,5 @@ pub fn register(reg: &mut OnnxOpRegister) {
     affine_grid::register(reg);
     reverse_sequence::register(reg);
     max_unpool::register(reg);
+    det::register(reg);
 }
