@@ -21,6 +21,7 @@ mod lppool;
 mod max_unpool;
 mod reverse_sequence;
 mod unique;
+mod upsample;
 
 /// Registers our ai.onnx operators over tract's.
 pub fn register(reg: &mut OnnxOpRegister) {
@@ -42,4 +43,5 @@ pub fn register(reg: &mut OnnxOpRegister) {
     reverse_sequence::register(reg);
     max_unpool::register(reg);
     det::register(reg);
+    upsample::register(reg);
 }
