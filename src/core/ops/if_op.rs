@@ -84,6 +84,46 @@ impl IfOp {
         }
     }
 
+    /// Unifies the facts of the branches to analyse (the taken one, or both) with the outer
+    /// facts until nothing changes.
+    fn analyse_branches(
+        &mut self,
+        taken: Option<bool>,
+        inputs: &mut [InferenceFact],
+        outputs: &mut [InferenceFact],
+    ) -> TractResult<()> {
+        loop {
+            let mut changed = false;
+            let branches: &[bool] = match taken {
+                Some(true) => &[true],
+                Some(false) => &[false],
+                None => &[true, false],
+            };
+            for &branch in branches {
+                let (body, mapping) = self.branch_mut(branch);
+                let mapping = mapping.to_vec();
+                for (body_ix, outer_ix) in mapping.iter().enumerate() {
+                    changed |= body
+                        .input_fact_mut(body_ix)?
+                        .unify_with_mut(&mut inputs[*outer_ix])?;
+                }
+                for (ix, output) in outputs.iter_mut().enumerate() {
+                    let fact = body.output_fact_mut(ix)?;
+                    if taken.is_some() {
+                        changed |= fact.unify_with_mut(output)?;
+                    } else {
+                        changed |= fact.shape.unify_with_mut(&mut output.shape)?;
+                        changed |= fact.datum_type.unify_with_mut(&mut output.datum_type)?;
+                    }
+                }
+                changed |= body.analyse(false)?;
+            }
+            if !changed {
+                return Ok(());
+            }
+        }
+    }
+
     fn branch_mut(&mut self, cond: bool) -> (&mut InferenceModel, &[usize]) {
         if cond {
             (&mut self.then_body, &self.then_mapping)
@@ -153,36 +193,25 @@ impl InferenceOp for IfOp {
             .datum_type
             .unify_with(&bool::datum_type().into())?;
         let taken = known_condition(&inputs[0])?;
-        loop {
-            let mut changed = false;
-            let branches: &[bool] = match taken {
-                Some(true) => &[true],
-                Some(false) => &[false],
-                None => &[true, false],
-            };
-            for &branch in branches {
-                let (body, mapping) = self.branch_mut(branch);
-                let mapping = mapping.to_vec();
-                for (body_ix, outer_ix) in mapping.iter().enumerate() {
-                    changed |= body
-                        .input_fact_mut(body_ix)?
-                        .unify_with_mut(&mut inputs[*outer_ix])?;
-                }
-                for (ix, output) in outputs.iter_mut().enumerate() {
-                    let fact = body.output_fact_mut(ix)?;
-                    if taken.is_some() {
-                        changed |= fact.unify_with_mut(output)?;
-                    } else {
-                        changed |= fact.shape.unify_with_mut(&mut output.shape)?;
-                        changed |= fact.datum_type.unify_with_mut(&mut output.datum_type)?;
-                    }
-                }
-                changed |= body.analyse(false)?;
+        if taken.is_none() {
+            // The condition may become known later in the analysis, and then only the taken
+            // branch matters: a branch that fails now (a Split of a length it is not meant for)
+            // must not fail the model. Try on copies; on failure, learn nothing for now (typing
+            // both branches reports the error if the condition stays unknown).
+            let mut trial = self.clone();
+            let (mut trial_inputs, mut trial_outputs) = (inputs.clone(), outputs.clone());
+            if trial
+                .analyse_branches(None, &mut trial_inputs, &mut trial_outputs)
+                .is_ok()
+            {
+                *self = trial;
+                inputs = trial_inputs;
+                outputs = trial_outputs;
             }
-            if !changed {
-                return Ok((inputs, outputs, observed.into_iter().cloned().collect()));
-            }
+            return Ok((inputs, outputs, observed.into_iter().cloned().collect()));
         }
+        self.analyse_branches(taken, &mut inputs, &mut outputs)?;
+        Ok((inputs, outputs, observed.into_iter().cloned().collect()))
     }
 
     fn nboutputs(&self) -> TractResult<usize> {

@@ -15,6 +15,17 @@ pub trait Kernel: fmt::Debug + Clone + PartialEq + Send + Sync + 'static {
     }
     /// Output facts from the input facts (types and shapes, symbolic dims allowed).
     fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>>;
+    /// Output facts during analysis, before typing: by default the typed ones. Kernels whose
+    /// output dims depend on values override this to leave those dims unknown.
+    fn inference_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<InferenceFact>> {
+        Ok(self
+            .output_facts(inputs)?
+            .into_iter()
+            .map(InferenceFact::from)
+            .collect())
+    }
+    /// Takes fresh symbols for value-dependent output dims, when the node is typed.
+    fn bind_symbols(&mut self, _symbols: &SymbolScope, _inputs: &[&TypedFact]) {}
     /// Computes the outputs.
     fn eval(&self, inputs: TVec<TValue>) -> TractResult<TVec<TValue>>;
 }
@@ -72,11 +83,7 @@ impl<K: Kernel> InferenceOp for KernelOp<K> {
         let outputs = match typed {
             Some(typed) => {
                 let refs: Vec<&TypedFact> = typed.iter().collect();
-                self.0
-                    .output_facts(&refs)?
-                    .into_iter()
-                    .map(InferenceFact::from)
-                    .collect()
+                self.0.inference_facts(&refs)?
             }
             None => outputs.into_iter().cloned().collect(),
         };
@@ -99,7 +106,13 @@ impl<K: Kernel> InferenceOp for KernelOp<K> {
         mapping: &HashMap<OutletId, OutletId>,
     ) -> TractResult<TVec<OutletId>> {
         let inputs: TVec<OutletId> = node.inputs.iter().map(|o| mapping[o]).collect();
-        target.wire_node(&*node.name, self.clone(), &inputs)
+        let facts: TVec<TypedFact> = inputs
+            .iter()
+            .map(|o| target.outlet_fact(*o).cloned())
+            .collect::<TractResult<_>>()?;
+        let mut kernel = self.0.clone();
+        kernel.bind_symbols(&target.symbols, &facts.iter().collect::<Vec<_>>());
+        target.wire_node(&*node.name, KernelOp(kernel), &inputs)
     }
 
     as_op!();
@@ -123,4 +136,19 @@ pub fn batch_dim(fact: &TypedFact) -> TractResult<TDim> {
         2 => Ok(fact.shape[0].clone()),
         r => bail!("expected a rank 1 or 2 input, got rank {r}"),
     }
+}
+
+/// A buffer of `T::default()` for a shape computed from input values: an error, not an abort,
+/// when the shape overflows or the memory cannot be had.
+pub fn zeroed<T: Clone + Default>(shape: &[usize]) -> TractResult<Vec<T>> {
+    let len = shape
+        .iter()
+        .try_fold(1usize, |acc, d| acc.checked_mul(*d))
+        .ok_or_else(|| format_err!("shape {shape:?} is too large"))?;
+    let mut buffer = Vec::new();
+    buffer
+        .try_reserve_exact(len)
+        .map_err(|_| format_err!("cannot allocate a tensor of shape {shape:?}"))?;
+    buffer.resize(len, T::default());
+    Ok(buffer)
 }

@@ -10,6 +10,18 @@ mod gather;
 mod guards;
 mod losses;
 mod space_to_depth;
+// Issue 19 ops (h19a).
+mod affine_grid;
+mod bitcast;
+mod center_crop_pad;
+mod col2im;
+mod cumprod;
+mod det;
+mod lppool;
+mod max_unpool;
+mod reverse_sequence;
+mod unique;
+mod upsample;
 
 /// Registers our ai.onnx operators over tract's.
 pub fn register(reg: &mut OnnxOpRegister) {
@@ -20,4 +32,16 @@ pub fn register(reg: &mut OnnxOpRegister) {
     space_to_depth::register(reg);
     guards::register(reg);
     gather::register(reg);
+    // Issue 19 ops (h19a).
+    bitcast::register(reg);
+    cumprod::register(reg);
+    lppool::register(reg);
+    unique::register(reg);
+    center_crop_pad::register(reg);
+    col2im::register(reg);
+    affine_grid::register(reg);
+    reverse_sequence::register(reg);
+    max_unpool::register(reg);
+    det::register(reg);
+    upsample::register(reg);
 }
