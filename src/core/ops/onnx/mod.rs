@@ -10,6 +10,9 @@ mod gather;
 mod guards;
 mod losses;
 mod space_to_depth;
+// h19b: recent and less common ai.onnx ops.
+mod alloc;
+mod linear_attention;
 
 /// Registers our ai.onnx operators over tract's.
 pub fn register(reg: &mut OnnxOpRegister) {
@@ -20,4 +23,6 @@ pub fn register(reg: &mut OnnxOpRegister) {
     space_to_depth::register(reg);
     guards::register(reg);
     gather::register(reg);
+    // h19b
+    linear_attention::register(reg);
 }
