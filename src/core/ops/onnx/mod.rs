@@ -12,6 +12,7 @@ mod losses;
 mod space_to_depth;
 // h19b: recent and less common ai.onnx ops.
 mod alloc;
+mod causal_conv_with_state;
 mod linear_attention;
 
 /// Registers our ai.onnx operators over tract's.
@@ -25,4 +26,5 @@ pub fn register(reg: &mut OnnxOpRegister) {
     gather::register(reg);
     // h19b
     linear_attention::register(reg);
+    causal_conv_with_state::register(reg);
 }
