@@ -14,6 +14,7 @@ mod space_to_depth;
 mod alloc;
 mod causal_conv_with_state;
 mod linear_attention;
+mod tfidf_vectorizer;
 
 /// Registers our ai.onnx operators over tract's.
 pub fn register(reg: &mut OnnxOpRegister) {
@@ -27,4 +28,5 @@ pub fn register(reg: &mut OnnxOpRegister) {
     // h19b
     linear_attention::register(reg);
     causal_conv_with_state::register(reg);
+    tfidf_vectorizer::register(reg);
 }
