@@ -14,6 +14,7 @@ mod space_to_depth;
 mod alloc;
 mod causal_conv_with_state;
 mod linear_attention;
+mod tensor_scatter;
 mod tfidf_vectorizer;
 
 /// Registers our ai.onnx operators over tract's.
@@ -29,4 +30,5 @@ pub fn register(reg: &mut OnnxOpRegister) {
     linear_attention::register(reg);
     causal_conv_with_state::register(reg);
     tfidf_vectorizer::register(reg);
+    tensor_scatter::register(reg);
 }
