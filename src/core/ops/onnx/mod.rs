@@ -14,6 +14,8 @@ mod space_to_depth;
 mod alloc;
 mod causal_conv_with_state;
 mod linear_attention;
+mod swiglu;
+mod swish;
 mod tensor_scatter;
 mod tfidf_vectorizer;
 
@@ -31,4 +33,6 @@ pub fn register(reg: &mut OnnxOpRegister) {
     causal_conv_with_state::register(reg);
     tfidf_vectorizer::register(reg);
     tensor_scatter::register(reg);
+    swish::register(reg);
+    swiglu::register(reg);
 }
