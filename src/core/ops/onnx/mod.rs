@@ -14,6 +14,7 @@ mod space_to_depth;
 mod alloc;
 mod causal_conv_with_state;
 mod linear_attention;
+mod roi_align;
 mod swiglu;
 mod swish;
 mod tensor_scatter;
@@ -35,4 +36,5 @@ pub fn register(reg: &mut OnnxOpRegister) {
     tensor_scatter::register(reg);
     swish::register(reg);
     swiglu::register(reg);
+    roi_align::register(reg);
 }
