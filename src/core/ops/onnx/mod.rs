@@ -13,6 +13,7 @@ mod space_to_depth;
 // h19b: recent and less common ai.onnx ops.
 mod alloc;
 mod causal_conv_with_state;
+mod deform_conv;
 mod linear_attention;
 mod roi_align;
 mod swiglu;
@@ -37,4 +38,5 @@ pub fn register(reg: &mut OnnxOpRegister) {
     swish::register(reg);
     swiglu::register(reg);
     roi_align::register(reg);
+    deform_conv::register(reg);
 }
