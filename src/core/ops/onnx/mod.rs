@@ -20,6 +20,10 @@ mod swiglu;
 mod swish;
 mod tensor_scatter;
 mod tfidf_vectorizer;
+// h19b: ai.onnx.preview.training optimizers (their domain is accepted in ops/mod.rs).
+mod adagrad;
+mod adam;
+mod momentum;
 
 /// Registers our ai.onnx operators over tract's.
 pub fn register(reg: &mut OnnxOpRegister) {
@@ -39,4 +43,7 @@ pub fn register(reg: &mut OnnxOpRegister) {
     swiglu::register(reg);
     roi_align::register(reg);
     deform_conv::register(reg);
+    momentum::register(reg);
+    adam::register(reg);
+    adagrad::register(reg);
 }
