@@ -41,6 +41,9 @@ pub const ML_OPS: &[&str] = &[
     "ZipMap",
 ];
 
+/// Operators of the ai.onnx.preview.training domain that this build runs.
+pub const TRAINING_OPS: &[&str] = &["Adagrad", "Adam", "Momentum"];
+
 /// Operators of the com.microsoft domain that onnxruntime's own tools write into published
 /// models, with whether this build runs them with com.microsoft semantics (ops rewritten into
 /// standard subgraphs by `rewrite/` before parsing count as run).
@@ -91,7 +94,13 @@ pub fn is_supported(reg: &OnnxOpRegister, domain: &str, op_type: &str) -> bool {
     }
     let registered = reg.0.contains_key(op_type);
     match domain {
-        "" | "ai.onnx" => registered && !ML_OPS.contains(&op_type) && !microsoft_only(op_type),
+        "" | "ai.onnx" => {
+            registered
+                && !ML_OPS.contains(&op_type)
+                && !TRAINING_OPS.contains(&op_type)
+                && !microsoft_only(op_type)
+        }
+        "ai.onnx.preview.training" => registered && TRAINING_OPS.contains(&op_type),
         "ai.onnx.ml" => registered && ML_OPS.contains(&op_type),
         "com.microsoft" => MICROSOFT_OPS.iter().any(|(op, ok)| *op == op_type && *ok),
         _ => false,

@@ -22,6 +22,20 @@ mod max_unpool;
 mod reverse_sequence;
 mod unique;
 mod upsample;
+// h19b: recent and less common ai.onnx ops.
+mod alloc;
+mod causal_conv_with_state;
+mod deform_conv;
+mod linear_attention;
+mod roi_align;
+mod swiglu;
+mod swish;
+mod tensor_scatter;
+mod tfidf_vectorizer;
+// h19b: ai.onnx.preview.training optimizers (their domain is accepted in ops/mod.rs).
+mod adagrad;
+mod adam;
+mod momentum;
 
 /// Registers our ai.onnx operators over tract's.
 pub fn register(reg: &mut OnnxOpRegister) {
@@ -44,4 +58,16 @@ pub fn register(reg: &mut OnnxOpRegister) {
     max_unpool::register(reg);
     det::register(reg);
     upsample::register(reg);
+    // h19b
+    linear_attention::register(reg);
+    causal_conv_with_state::register(reg);
+    tfidf_vectorizer::register(reg);
+    tensor_scatter::register(reg);
+    swish::register(reg);
+    swiglu::register(reg);
+    roi_align::register(reg);
+    deform_conv::register(reg);
+    momentum::register(reg);
+    adam::register(reg);
+    adagrad::register(reg);
 }
