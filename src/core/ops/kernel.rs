@@ -15,6 +15,11 @@ pub trait Kernel: fmt::Debug + Clone + PartialEq + Send + Sync + 'static {
     }
     /// Output facts from the input facts (types and shapes, symbolic dims allowed).
     fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>>;
+    /// Whether analysis may ask for output facts yet (false leaves them open, e.g. while an
+    /// input that must be constant is not, so a deferring wrapper can take over at typing).
+    fn facts_ready(&self, _inputs: &[&TypedFact]) -> bool {
+        true
+    }
     /// Computes the outputs.
     fn eval(&self, inputs: TVec<TValue>) -> TractResult<TVec<TValue>>;
 }
@@ -70,7 +75,7 @@ impl<K: Kernel> InferenceOp for KernelOp<K> {
             .map(|f| TypedFact::try_from(*f).ok())
             .collect();
         let outputs = match typed {
-            Some(typed) => {
+            Some(typed) if self.0.facts_ready(&typed.iter().collect::<Vec<_>>()) => {
                 let refs: Vec<&TypedFact> = typed.iter().collect();
                 self.0
                     .output_facts(&refs)?
@@ -78,7 +83,7 @@ impl<K: Kernel> InferenceOp for KernelOp<K> {
                     .map(InferenceFact::from)
                     .collect()
             }
-            None => outputs.into_iter().cloned().collect(),
+            _ => outputs.into_iter().cloned().collect(),
         };
         Ok((
             inputs.into_iter().cloned().collect(),

@@ -9,10 +9,13 @@ mod deferred;
 mod gather;
 mod guards;
 mod losses;
+mod reduce_minmax;
 mod space_to_depth;
 
 /// Registers our ai.onnx operators over tract's.
 pub fn register(reg: &mut OnnxOpRegister) {
+    // Before deferred, which wraps these with its run-time evaluation of non-constant axes.
+    reduce_minmax::register(reg);
     deferred::register(reg);
     losses::register(reg);
     bitshift::register(reg);
