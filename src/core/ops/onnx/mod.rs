@@ -9,6 +9,7 @@ mod deferred;
 mod gather;
 mod guards;
 mod losses;
+mod quant;
 mod reduce_minmax;
 mod space_to_depth;
 
@@ -16,6 +17,7 @@ mod space_to_depth;
 pub fn register(reg: &mut OnnxOpRegister) {
     // Before deferred, which wraps these with its run-time evaluation of non-constant axes.
     reduce_minmax::register(reg);
+    quant::register(reg);
     deferred::register(reg);
     losses::register(reg);
     bitshift::register(reg);
