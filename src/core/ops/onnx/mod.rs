@@ -2,6 +2,7 @@
 //! spec version named in its file (checked by the ONNX backend node tests, tests/conformance/).
 use tract_onnx::model::OnnxOpRegister;
 
+mod attention;
 mod bitshift;
 mod broadcast;
 mod celu;
@@ -15,14 +16,15 @@ mod space_to_depth;
 
 /// Registers our ai.onnx operators over tract's.
 pub fn register(reg: &mut OnnxOpRegister) {
-    // Before deferred, which wraps these with its run-time evaluation of non-constant axes.
+    // Before deferred, which wraps it to evaluate non-constant axes at run time.
     reduce_minmax::register(reg);
-    quant::register(reg);
     deferred::register(reg);
+    quant::register(reg);
     losses::register(reg);
     bitshift::register(reg);
     celu::register(reg);
     space_to_depth::register(reg);
     guards::register(reg);
     gather::register(reg);
+    attention::register(reg);
 }

@@ -59,7 +59,7 @@ fn build_dequantize(
 }
 
 /// The DatumType of an ONNX data type number, for the types these ops produce.
-fn onnx_dt(code: i32) -> TractResult<DatumType> {
+pub(super) fn onnx_dt(code: i32) -> TractResult<DatumType> {
     Ok(match code {
         1 => DatumType::F32,
         2 => DatumType::U8,
@@ -165,7 +165,7 @@ impl Linear {
 }
 
 /// Rounds an f64 to the float type `dt` (as numpy would hold it), back in f64.
-fn round_to(v: f64, dt: DatumType) -> f64 {
+pub(super) fn round_to(v: f64, dt: DatumType) -> f64 {
     match dt {
         DatumType::F32 => v as f32 as f64,
         DatumType::F16 => f16::from_f64(v).to_f64(),
