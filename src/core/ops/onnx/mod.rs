@@ -12,6 +12,7 @@ mod guards;
 mod losses;
 mod quant;
 mod reduce_minmax;
+mod scalar_input;
 mod space_to_depth;
 
 /// Registers our ai.onnx operators over tract's.
@@ -20,6 +21,8 @@ pub fn register(reg: &mut OnnxOpRegister) {
     reduce_minmax::register(reg);
     deferred::register(reg);
     quant::register(reg);
+    // After deferred: wraps its Pad.
+    scalar_input::register(reg);
     losses::register(reg);
     bitshift::register(reg);
     celu::register(reg);
