@@ -26,6 +26,11 @@ pub trait Kernel: fmt::Debug + Clone + PartialEq + Send + Sync + 'static {
     }
     /// Takes fresh symbols for value-dependent output dims, when the node is typed.
     fn bind_symbols(&mut self, _symbols: &SymbolScope, _inputs: &[&TypedFact]) {}
+    /// Whether analysis may ask for output facts yet (false leaves them open, e.g. while an
+    /// input that must be constant is not, so a deferring wrapper can take over at typing).
+    fn facts_ready(&self, _inputs: &[&TypedFact]) -> bool {
+        true
+    }
     /// Computes the outputs.
     fn eval(&self, inputs: TVec<TValue>) -> TractResult<TVec<TValue>>;
 }
@@ -81,11 +86,11 @@ impl<K: Kernel> InferenceOp for KernelOp<K> {
             .map(|f| TypedFact::try_from(*f).ok())
             .collect();
         let outputs = match typed {
-            Some(typed) => {
+            Some(typed) if self.0.facts_ready(&typed.iter().collect::<Vec<_>>()) => {
                 let refs: Vec<&TypedFact> = typed.iter().collect();
                 self.0.inference_facts(&refs)?
             }
-            None => outputs.into_iter().cloned().collect(),
+            _ => outputs.into_iter().cloned().collect(),
         };
         Ok((
             inputs.into_iter().cloned().collect(),

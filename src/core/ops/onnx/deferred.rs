@@ -2,8 +2,8 @@
 //!
 //! tract types many ops only when some inputs are constants: Reduce* axes (opset 18), Resize
 //! scales/sizes, Reshape shape, Split split, Unsqueeze axes, CumSum axis, Pad pads,
-//! Quantize/DequantizeLinear scales, OneHot depth... In published models these are initializers,
-//! but the ONNX spec (and its backend tests) allow any tensor there. [`Deferred`] wraps tract's own
+//! OneHot depth, window and STFT lengths, MelWeightMatrix parameters... In published models
+//! these are initializers, but the ONNX spec (and its backend tests) allow any tensor there. [`Deferred`] wraps tract's own
 //! builder: when tract can type the node, nothing changes; when it cannot, the node becomes a
 //! [`RuntimeEval`] that gets the values at run time, builds a one-node model with them as
 //! constants and lets tract compute it. Its output dims are fresh symbols when analysis did not
@@ -38,8 +38,6 @@ const DEFERRED: &[&str] = &[
     "Unsqueeze",
     "CumSum",
     "Pad",
-    "QuantizeLinear",
-    "DequantizeLinear",
     "OneHot",
     "Compress",
     "ConstantOfShape",
@@ -49,6 +47,11 @@ const DEFERRED: &[&str] = &[
     "Range",
     "DFT",
     "TopK",
+    "HannWindow",
+    "HammingWindow",
+    "BlackmanWindow",
+    "MelWeightMatrix",
+    "STFT",
 ];
 
 /// Wraps tract's builders of [`DEFERRED`] ops (the stock builders must already be registered).

@@ -1,9 +1,8 @@
 //! Configurations where tract 0.23.9 computes a wrong answer, refused at load with a typed
 //! error (MODEL_PARSE naming the attribute) rather than run:
-//! - LSTM, GRU, RNN (ONNX opsets 7-22) with `direction="reverse"`: tract runs them forward;
-//! - Attention (ONNX opset 23/24) with `left_window_size`/`right_window_size` (sliding window),
-//!   which tract ignores, or `is_causal` with a past key/value, where tract aligns the causal
-//!   mask to the top-left instead of the bottom-right.
+//! - LSTM, GRU, RNN (ONNX opsets 7-22) with `direction="reverse"`: tract runs them forward.
+//!
+//! (Attention, once guarded here, is ours: see attention.rs.)
 use tract_onnx::model::{OnnxOpRegister, ParsingContext};
 use tract_onnx::pb::NodeProto;
 use tract_onnx::prelude::*;
@@ -11,7 +10,7 @@ use tract_onnx::tract_hir::internal::*;
 
 type Builder = fn(&ParsingContext, &NodeProto) -> TractResult<(Box<dyn InferenceOp>, Vec<String>)>;
 
-const GUARDED: &[&str] = &["LSTM", "GRU", "RNN", "Attention"];
+const GUARDED: &[&str] = &["LSTM", "GRU", "RNN"];
 
 static STOCK: std::sync::OnceLock<Vec<(&'static str, Builder)>> = std::sync::OnceLock::new();
 
@@ -52,19 +51,6 @@ fn refusal(node: &NodeProto) -> TractResult<Option<String>> {
             let direction = node.get_attr_opt::<&str>("direction")?.unwrap_or("forward");
             Ok((direction == "reverse")
                 .then(|| "direction=\"reverse\" is not supported".to_owned()))
-        }
-        "Attention" => {
-            for attr in ["left_window_size", "right_window_size"] {
-                if node.get_attr_opt::<i64>(attr)?.is_some_and(|w| w >= 0) {
-                    return Ok(Some(format!(
-                        "{attr} (sliding-window attention) is not supported"
-                    )));
-                }
-            }
-            let causal = node.get_attr_opt::<i64>("is_causal")?.unwrap_or(0) != 0;
-            let past = node.input.get(4).is_some_and(|name| !name.is_empty());
-            Ok((causal && past)
-                .then(|| "is_causal with past_key/past_value is not supported".to_owned()))
         }
         _ => Ok(None),
     }

@@ -2,6 +2,7 @@
 //! spec version named in its file (checked by the ONNX backend node tests, tests/conformance/).
 use tract_onnx::model::OnnxOpRegister;
 
+mod attention;
 mod bitshift;
 mod broadcast;
 mod celu;
@@ -9,6 +10,9 @@ mod deferred;
 mod gather;
 mod guards;
 mod losses;
+mod quant;
+mod reduce_minmax;
+mod scalar_input;
 mod space_to_depth;
 // Issue 19 ops (h19a).
 mod affine_grid;
@@ -39,7 +43,12 @@ mod momentum;
 
 /// Registers our ai.onnx operators over tract's.
 pub fn register(reg: &mut OnnxOpRegister) {
+    // Before deferred, which wraps it to evaluate non-constant axes at run time.
+    reduce_minmax::register(reg);
     deferred::register(reg);
+    quant::register(reg);
+    // After deferred: wraps its Pad.
+    scalar_input::register(reg);
     losses::register(reg);
     bitshift::register(reg);
     celu::register(reg);
@@ -70,4 +79,5 @@ pub fn register(reg: &mut OnnxOpRegister) {
     momentum::register(reg);
     adam::register(reg);
     adagrad::register(reg);
+    attention::register(reg);
 }
