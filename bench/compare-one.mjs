@@ -111,7 +111,7 @@ for (const runtime of runtimes) {
     side.instantiateMs = wasmLog.ms[runtime.key];
     side.feeds = Object.fromEntries(Object.entries(inputs).map(([name, t]) => [name, new runtime.Tensor(t.type, t.data, t.dims)]));
     const t2 = performance.now();
-    firstOutputs[runtime.key] = await side.session.run(side.feeds);
+    firstOutputs[runtime.key] = await /** @type {AnySession} */ (side.session).run(side.feeds);
     side.firstRunMs = performance.now() - t2;
   } catch (error) {
     side.error = errorText(error);

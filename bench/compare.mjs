@@ -62,6 +62,7 @@ function batchFamily(fixture) {
 /**
  * Inputs with the first dim repeated (cycling) to `rows`; null when an input does not have the rows as dim 0.
  * @param {Record<string, { type: string, dims: number[], data: any[] }>} inputs
+ * @param {number} rows
  */
 function batchInputs(inputs, rows) {
   const first = Object.values(inputs)[0];
@@ -122,7 +123,7 @@ async function collect(/** @type {string | undefined} */ filter) {
     const manifest = JSON.parse(await readFile(manifestPath, 'utf8'));
     for (const m of manifest.models) {
       const inputs = Object.fromEntries(Object.entries(m.inputs).map(([n, s], k) => [n, {
-        type: 'float32', dims: /** @type {any} */ (s).dims, data: randomFloats(/** @type {any} */ (s).dims.reduce((a, b) => a * b, 1), 12345 + k),
+        type: 'float32', dims: /** @type {any} */ (s).dims, data: randomFloats(/** @type {number[]} */ (/** @type {any} */ (s).dims).reduce((a, b) => a * b, 1), 12345 + k),
       }]));
       items.push({ name: m.name, group: m.group, model: path.join(MODELS, m.file), large: true, inputs });
     }

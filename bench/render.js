@@ -45,7 +45,9 @@ const start = (s) => (s.loadMs == null || s.firstRunMs == null ? null : s.loadMs
  * @param {Row[]} rows
  */
 export function summary(rows) {
-  return [...GROUPS.map((g) => /** @type {[string, Row[]]} */ ([g, rows.filter((r) => r.group === g)])), ['all', rows]]
+  /** @type {[string, Row[]][]} */
+  const groups = [...GROUPS.map((g) => /** @type {[string, Row[]]} */ ([g, rows.filter((r) => r.group === g)])), ['all', rows]];
+  return groups
     .filter(([, members]) => members.length > 0)
     .map(([group, members]) => {
       const peer = members.map((r) => r.ratioPeer).filter((r) => r !== null).map(Number);
