@@ -1,10 +1,11 @@
 // One model of `make bench` (bench/compare.mjs), in a fresh Node process so that each engine's wasm
 // instantiation and peak memory belong to this model alone. Usage: node bench/compare-one.mjs SPEC.json
-// SPEC: { model, inputs: { name: file.npy }, outDir, loads, warmMs, targetMs, minRuns, maxRuns }.
-// Prints one JSON object: per side (ours, peer) instantiate ms, load ms, first run ms, samples, peak wasm
-// memory bytes, error; plus maxAbsVsPeer (ours against onnxruntime-web per output,
-// max |difference| / max |ORT-web output|). Writes onnxruntime-web's
-// outputs of the first run to outDir/NAME.npy for the native comparison.
+// SPEC: { model, runs: [{ inputs: { name: file.npy }, outDir }], loads, warmMs, targetMs, minRuns, maxRuns }
+// (one model, one or more input sets: a scikit-learn model's fixture rows and its 1,000-row batch).
+// Prints one JSON object: per side (ours, peer) instantiate ms, start ms, load ms (all), peak wasm memory bytes
+// and error; per input set and side the first run ms, samples and error, plus agreement (ours against
+// onnxruntime-web per output: max |difference| / max |ORT-web output|). Writes onnxruntime-web's outputs of each
+// set's first run to its outDir/NAME.npy for the native comparison.
 
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -59,9 +60,6 @@ function median(v) {
 
 const spec = JSON.parse(await readFile(process.argv[2], 'utf8'));
 const bytes = new Uint8Array(await readFile(spec.model));
-/** @type {Record<string, import('./npy.js').NpyTensor>} */
-const inputs = {};
-for (const [name, file] of Object.entries(spec.inputs)) inputs[name] = await readNpy(/** @type {string} */ (file));
 
 /**
  * @typedef {{ run: (feeds: any) => Promise<Record<string, any>>, release: () => Promise<void> }} AnySession
@@ -83,91 +81,114 @@ const runtimes = [
   },
 ];
 
-const sides = [];
-/** @type {Record<string, Record<string, any>>} */
-const firstOutputs = {};
+// Start each engine and load the model 1 + `loads` times: the first creation also starts the engine (ORT-web
+// instantiates its wasm there; the hook times that part alone), the load time is the median of the others.
+const engines = [];
 for (const runtime of runtimes) {
   wasmLog.phase = runtime.key;
-  const side = {
-    key: runtime.key, error: /** @type {string | null} */ (null), instantiateMs: /** @type {number | null} */ (null), startMs: /** @type {number | null} */ (null),
-    loadMs: /** @type {number[]} */ ([]), firstRunMs: /** @type {number | null} */ (null), samples: /** @type {number[]} */ ([]),
-    peakMemoryBytes: /** @type {number | null} */ (null),
-    session: /** @type {AnySession | null} */ (null), feeds: /** @type {any} */ (null),
+  const engine = {
+    runtime, error: /** @type {string | null} */ (null), instantiateMs: /** @type {number | null} */ (null), startMs: /** @type {number | null} */ (null),
+    loadMs: /** @type {number[]} */ ([]), peakMemoryBytes: /** @type {number | null} */ (null), session: /** @type {AnySession | null} */ (null),
   };
-  sides.push(side);
+  engines.push(engine);
   try {
     const t0 = performance.now();
     await runtime.start();
-    // The first creation also starts the engine (ORT-web instantiates its wasm there; the hook times that part
-    // alone); the load time is the median of the next `loads` creations.
     for (let i = 0; i < spec.loads + 1; i += 1) {
       const t1 = performance.now();
       const session = await runtime.create(bytes);
-      if (i === 0) side.startMs = performance.now() - t0;
-      else side.loadMs.push(performance.now() - t1);
-      if (side.session !== null) await side.session.release();
-      side.session = session;
+      if (i === 0) engine.startMs = performance.now() - t0;
+      else engine.loadMs.push(performance.now() - t1);
+      if (engine.session !== null) await engine.session.release();
+      engine.session = session;
     }
-    side.instantiateMs = wasmLog.ms[runtime.key];
-    side.feeds = Object.fromEntries(Object.entries(inputs).map(([name, t]) => [name, new runtime.Tensor(t.type, t.data, t.dims)]));
-    const t2 = performance.now();
-    firstOutputs[runtime.key] = await /** @type {AnySession} */ (side.session).run(side.feeds);
-    side.firstRunMs = performance.now() - t2;
+    engine.instantiateMs = wasmLog.ms[runtime.key];
   } catch (error) {
-    side.error = errorText(error);
-    side.session = null;
+    engine.error = errorText(error);
+    engine.session = null;
   }
 }
 
-// Warm up each side, pick its N, then time in 10 blocks alternating ours and the peer (ABBA).
-const live = sides.filter((s) => s.session !== null);
-const counts = [];
-for (const side of live) {
-  const warm = [];
-  const started = performance.now();
-  while (warm.length < spec.maxRuns && (warm.length < 5 || performance.now() - started < spec.warmMs)) {
-    const t0 = performance.now();
-    await /** @type {AnySession} */ (side.session).run(side.feeds);
-    warm.push(performance.now() - t0);
-  }
-  counts.push(Math.min(spec.maxRuns, Math.max(spec.minRuns, Math.ceil(spec.targetMs / Math.max(median(warm.slice(-5)), 1e-3)))));
-}
-for (let b = 0; b < 10; b += 1) {
-  const order = b % 2 === 0 ? live.map((_, i) => i) : live.map((_, i) => live.length - 1 - i);
-  for (const i of order) {
-    const n = Math.floor((counts[i] * (b + 1)) / 10) - Math.floor((counts[i] * b) / 10);
-    for (let k = 0; k < n; k += 1) {
+const runs = [];
+for (const set of spec.runs) {
+  /** @type {Record<string, import('./npy.js').NpyTensor>} */
+  const inputs = {};
+  for (const [name, file] of Object.entries(set.inputs)) inputs[name] = await readNpy(/** @type {string} */ (file));
+  /** @type {Record<string, Record<string, any>>} */
+  const firstOutputs = {};
+  const sides = [];
+  for (const engine of engines) {
+    const side = {
+      key: engine.runtime.key, session: engine.session, feeds: /** @type {any} */ (null), error: engine.error,
+      firstRunMs: /** @type {number | null} */ (null), samples: /** @type {number[]} */ ([]),
+    };
+    sides.push(side);
+    if (side.session === null) continue;
+    try {
+      side.feeds = Object.fromEntries(Object.entries(inputs).map(([name, t]) => [name, new engine.runtime.Tensor(t.type, t.data, t.dims)]));
       const t0 = performance.now();
-      await /** @type {AnySession} */ (live[i].session).run(live[i].feeds);
-      live[i].samples.push(performance.now() - t0);
+      firstOutputs[side.key] = await side.session.run(side.feeds);
+      side.firstRunMs = performance.now() - t0;
+    } catch (error) {
+      side.error = `run failed (${errorText(error)})`;
+      side.session = null;
     }
   }
-}
-for (const side of sides) {
-  const memories = wasmLog.memories[side.key];
-  side.peakMemoryBytes = memories.length === 0 ? null : Math.max(...memories.map((m) => m.buffer.byteLength));
+
+  // Warm up each side, pick its N, then time in 10 blocks alternating ours and the peer (ABBA).
+  const live = sides.filter((s) => s.session !== null);
+  const counts = [];
+  for (const side of live) {
+    const warm = [];
+    const started = performance.now();
+    while (warm.length < spec.maxRuns && (warm.length < 5 || performance.now() - started < spec.warmMs)) {
+      const t0 = performance.now();
+      await /** @type {AnySession} */ (side.session).run(side.feeds);
+      warm.push(performance.now() - t0);
+    }
+    counts.push(Math.min(spec.maxRuns, Math.max(spec.minRuns, Math.ceil(spec.targetMs / Math.max(median(warm.slice(-5)), 1e-3)))));
+  }
+  for (let b = 0; b < 10; b += 1) {
+    const order = b % 2 === 0 ? live.map((_, i) => i) : live.map((_, i) => live.length - 1 - i);
+    for (const i of order) {
+      const n = Math.floor((counts[i] * (b + 1)) / 10) - Math.floor((counts[i] * b) / 10);
+      for (let k = 0; k < n; k += 1) {
+        const t0 = performance.now();
+        await /** @type {AnySession} */ (live[i].session).run(live[i].feeds);
+        live[i].samples.push(performance.now() - t0);
+      }
+    }
+  }
+
+  /** @type {Record<string, number> | null} max |ours − peer| / max |peer| per output */
+  let maxAbsVsPeer = null;
+  if (firstOutputs.ours !== undefined && firstOutputs.peer !== undefined) {
+    maxAbsVsPeer = {};
+    for (const [name, want] of Object.entries(firstOutputs.peer)) {
+      const got = firstOutputs.ours[name];
+      if (got === undefined || !ArrayBuffer.isView(want.data) || !ArrayBuffer.isView(got.data)) continue;
+      maxAbsVsPeer[name] = maxRelative(/** @type {any} */ (got.data), /** @type {any} */ (want.data));
+    }
+  }
+  if (firstOutputs.peer !== undefined) {
+    await mkdir(set.outDir, { recursive: true });
+    for (const [name, t] of Object.entries(firstOutputs.peer)) {
+      if (!ArrayBuffer.isView(t.data)) continue;
+      await writeNpy(path.join(set.outDir, `${name.replace(/[/:]/g, '_')}.npy`), { type: t.type, dims: [...t.dims], data: t.data }).catch(() => {});
+    }
+  }
+  runs.push({
+    ...Object.fromEntries(sides.map((s) => [s.key, { error: s.error, firstRunMs: s.firstRunMs, samples: s.samples }])),
+    maxAbsVsPeer,
+  });
+  /** @type {any} */ (globalThis).gc?.();
 }
 
-/** @type {Record<string, number> | null} max |ours − peer| / max |peer| per output */
-let maxAbsVsPeer = null;
-if (firstOutputs.ours !== undefined && firstOutputs.peer !== undefined) {
-  maxAbsVsPeer = {};
-  for (const [name, want] of Object.entries(firstOutputs.peer)) {
-    const got = firstOutputs.ours[name];
-    if (got === undefined || !ArrayBuffer.isView(want.data) || !ArrayBuffer.isView(got.data)) continue;
-    const a = /** @type {ArrayLike<number | bigint>} */ (/** @type {unknown} */ (got.data));
-    const b = /** @type {ArrayLike<number | bigint>} */ (/** @type {unknown} */ (want.data));
-    maxAbsVsPeer[name] = maxRelative(a, b);
-  }
+for (const engine of engines) {
+  const memories = wasmLog.memories[engine.runtime.key];
+  engine.peakMemoryBytes = memories.length === 0 ? null : Math.max(...memories.map((m) => m.buffer.byteLength));
+  if (engine.session !== null) await engine.session.release().catch(() => {});
 }
-if (firstOutputs.peer !== undefined) {
-  await mkdir(spec.outDir, { recursive: true });
-  for (const [name, t] of Object.entries(firstOutputs.peer)) {
-    if (!ArrayBuffer.isView(t.data)) continue;
-    await writeNpy(path.join(spec.outDir, `${name.replace(/[/:]/g, '_')}.npy`), { type: t.type, dims: [...t.dims], data: t.data }).catch(() => {});
-  }
-}
-for (const side of sides) if (side.session !== null) await side.session.release().catch(() => {});
-const result = Object.fromEntries(sides.map(({ session, feeds, key, ...rest }) => [key, rest]));
-process.stdout.write(`${JSON.stringify({ ...result, maxAbsVsPeer })}\n`);
+const result = Object.fromEntries(engines.map(({ session, runtime, ...rest }) => [runtime.key, rest]));
+process.stdout.write(`${JSON.stringify({ ...result, runs })}\n`);
 process.exit(0);

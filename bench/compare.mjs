@@ -3,8 +3,8 @@
 //   node --expose-gc bench/compare.mjs [--native PATH] [--filter SUBSTRING] [--quick] [--budget-min MINUTES]
 // Models: the scikit-learn fixture cases (their first run, and 1,000 rows for tree/SVM/linear models), bert_tiny,
 // silero VAD, and the large models of target/bench-models/manifest.json when bench/make_models.py made them.
-// Each model runs in a fresh Node process (bench/compare-one.mjs: instantiate time and peak memory are its own),
-// then natively. Writes bench/results/compare.{json,md}, BENCHMARKS.md and bench/results/benchmarks.svg.
+// Each model runs in a fresh Node process (bench/compare-one.mjs: instantiate time and peak memory are its own;
+// a scikit-learn model's 1,000-row batch shares its process), then natively. Writes bench/results/compare.{json,md}, BENCHMARKS.md and bench/results/benchmarks.svg.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -48,7 +48,7 @@ function timing(large, quick) {
   if (quick) return { loads: 1, warmMs: 30, targetMs: 60, minRuns: 3, maxRuns: 100 };
   return large
     ? { loads: 2, warmMs: 0, targetMs: 2000, minRuns: 15, maxRuns: 200 }
-    : { loads: 3, warmMs: 200, targetMs: 400, minRuns: 20, maxRuns: 2000 };
+    : { loads: 3, warmMs: 500, targetMs: 300, minRuns: 20, maxRuns: 2000 };
 }
 
 /** @param {import('../www/test-support/fixtures.js').FixtureCase} fixture */
@@ -92,11 +92,13 @@ function randomFloats(/** @type {number} */ n, seed = 12345) {
 }
 
 /**
- * @typedef {{ name: string, group: string, model: string, large: boolean, inputs: Record<string, import('./npy.js').NpyTensor> }} Item
- * @returns {Promise<{ items: Item[], notes: string[] }>}
+ * One model file and the input sets it is measured on (one row each), measured in one process.
+ * @typedef {{ name: string, group: string, inputs: Record<string, import('./npy.js').NpyTensor> }} RowInput
+ * @typedef {{ model: string, large: boolean, rows: RowInput[] }} Job
+ * @returns {Promise<{ items: Job[], notes: string[] }>}
  */
 async function collect(/** @type {string | undefined} */ filter) {
-  /** @type {Item[]} */
+  /** @type {Job[]} */
   const items = [];
   const notes = [];
   const failing = await loadExpectedFailures();
@@ -112,11 +114,13 @@ async function collect(/** @type {string | undefined} */ filter) {
     if (where.path === undefined) { notes.push(`${entry.name}: left out (${where.skip})`); continue; }
     const run = fixture.runs[0];
     if (Object.values(run.inputs).some((s) => s.type === 'string')) { notes.push(`${entry.name}: left out (string inputs)`); continue; }
-    items.push({ name: entry.name, group, model: where.path, large: false, inputs: typed(run.inputs) });
+    /** @type {Job} */
+    const job = { model: where.path, large: false, rows: [{ name: entry.name, group, inputs: typed(run.inputs) }] };
     if (ml && batchFamily(fixture) !== null) {
       const big = batchInputs(/** @type {any} */ (run.inputs), BATCH_ROWS);
-      if (big !== null) items.push({ name: `${entry.name} ×${BATCH_ROWS}`, group: `sklearn ×${BATCH_ROWS}`, model: where.path, large: false, inputs: typed(big) });
+      if (big !== null) job.rows.push({ name: `${entry.name} ×${BATCH_ROWS}`, group: `sklearn ×${BATCH_ROWS}`, inputs: typed(big) });
     }
+    items.push(job);
   }
   const manifestPath = path.join(MODELS, 'manifest.json');
   if (existsSync(manifestPath)) {
@@ -125,12 +129,12 @@ async function collect(/** @type {string | undefined} */ filter) {
       const inputs = Object.fromEntries(Object.entries(m.inputs).map(([n, s], k) => [n, {
         type: 'float32', dims: /** @type {any} */ (s).dims, data: randomFloats(/** @type {number[]} */ (/** @type {any} */ (s).dims).reduce((a, b) => a * b, 1), 12345 + k),
       }]));
-      items.push({ name: m.name, group: m.group, model: path.join(MODELS, m.file), large: true, inputs });
+      items.push({ model: path.join(MODELS, m.file), large: true, rows: [{ name: m.name, group: m.group, inputs }] });
     }
   } else {
     notes.push('large models (torchvision CNNs, PP-OCR) left out: target/bench-models/manifest.json is missing (run `make bench-models`)');
   }
-  return { items: filter === undefined ? items : items.filter((i) => i.name.includes(filter)), notes };
+  return { items: filter === undefined ? items : items.filter((i) => i.rows[0].name.includes(filter)), notes };
 }
 
 /** @param {number[]} v */
@@ -187,53 +191,62 @@ async function main() {
   const rows = [];
   for (const [index, item] of items.entries()) {
     if (performance.now() - started > options.budgetMin * 60e3) {
-      notes.push(`time budget of ${options.budgetMin} min reached: skipped ${items.length - index} models (${items.slice(index).map((i) => i.name).join(', ')})`);
+      const rest = items.slice(index).flatMap((i) => i.rows.map((r) => r.name));
+      notes.push(`time budget of ${options.budgetMin} min reached: skipped ${rest.length} rows (${rest.join(', ')})`);
       break;
     }
-    process.stderr.write(`[${index + 1}/${items.length}] ${item.name} ... `);
-    const dir = path.join(WORK, item.name.replace(/[^\w.-]+/g, '_'));
-    await mkdir(path.join(dir, 'inputs'), { recursive: true });
-    /** @type {Record<string, string>} */
-    const files = {};
-    for (const [name, t] of Object.entries(item.inputs)) {
-      files[name] = path.join(dir, 'inputs', `${name.replace(/[/:]/g, '_')}.npy`);
-      await writeNpy(files[name], t);
-    }
     const t = timing(item.large, options.quick);
-    const spec = { model: item.model, inputs: files, outDir: path.join(dir, 'ort-web'), ...t };
-    await writeFile(path.join(dir, 'spec.json'), JSON.stringify(spec));
-    const web = spawnSync(process.execPath, ['--expose-gc', path.join(REPO, 'bench', 'compare-one.mjs'), path.join(dir, 'spec.json')],
+    const sets = [];
+    for (const rowInput of item.rows) {
+      const dir = path.join(WORK, rowInput.name.replace(/[^\w.-]+/g, '_'));
+      await mkdir(path.join(dir, 'inputs'), { recursive: true });
+      /** @type {Record<string, string>} */
+      const files = {};
+      for (const [name, tensor] of Object.entries(rowInput.inputs)) {
+        files[name] = path.join(dir, 'inputs', `${name.replace(/[/:]/g, '_')}.npy`);
+        await writeNpy(files[name], tensor);
+      }
+      sets.push({ dir, files });
+    }
+    process.stderr.write(`[${index + 1}/${items.length}] ${item.rows.map((r) => r.name).join(', ')} ...\n`);
+    const specPath = path.join(sets[0].dir, 'spec.json');
+    await writeFile(specPath, JSON.stringify({ model: item.model, runs: sets.map((x) => ({ inputs: x.files, outDir: path.join(x.dir, 'ort-web') })), ...t }));
+    const web = spawnSync(process.execPath, ['--expose-gc', path.join(REPO, 'bench', 'compare-one.mjs'), specPath],
       { encoding: 'utf8', maxBuffer: 64 << 20, timeout: 10 * 60e3 });
     /** @type {any} */
     let wasm = null;
-    try { wasm = JSON.parse(web.stdout.trim().split('\n').pop() ?? ''); } catch { notes.push(`${item.name}: the wasm process failed (${(web.stderr || String(web.error)).trim().split('\n').slice(-1)[0]})`); }
-    /** @type {any} */
-    let native = { error: 'not run' };
-    if (existsSync(options.native)) {
-      const args = [item.model, '--loads', String(t.loads), '--warm-ms', String(t.warmMs), '--target-ms', String(t.targetMs),
-        '--min-runs', String(t.minRuns), '--max-runs', String(t.maxRuns), '--out', path.join(dir, 'native'),
-        ...Object.entries(files).map(([n, f]) => `${n}=${f}`)];
-      const nat = spawnSync(options.native, args, { encoding: 'utf8', maxBuffer: 64 << 20, timeout: 10 * 60e3 });
-      try { native = JSON.parse(nat.stdout.trim()); } catch { native = { error: (nat.stderr || String(nat.error)).trim().split('\n').slice(-1)[0].slice(0, 160) }; }
+    try { wasm = JSON.parse(web.stdout.trim().split('\n').pop() ?? ''); } catch { notes.push(`${item.rows[0].name}: the wasm process failed (${(web.stderr || String(web.error)).trim().split('\n').slice(-1)[0]})`); }
+    for (const [k, rowInput] of item.rows.entries()) {
+      const { dir, files } = sets[k];
+      /** @type {any} */
+      let native = { error: 'not run' };
+      if (existsSync(options.native)) {
+        const args = [item.model, '--loads', String(t.loads), '--warm-ms', String(t.warmMs), '--target-ms', String(t.targetMs),
+          '--min-runs', String(t.minRuns), '--max-runs', String(t.maxRuns), '--out', path.join(dir, 'native'),
+          ...Object.entries(files).map(([n, f]) => `${n}=${f}`)];
+        const nat = spawnSync(options.native, args, { encoding: 'utf8', maxBuffer: 64 << 20, timeout: 10 * 60e3 });
+        try { native = JSON.parse(nat.stdout.trim()); } catch { native = { error: (nat.stderr || String(nat.error)).trim().split('\n').slice(-1)[0].slice(0, 160) }; }
+      }
+      const run = wasm?.runs?.[k];
+      const side = (/** @type {any} */ engine, /** @type {any} */ r) => (engine == null ? { error: 'no result' } : {
+        error: r?.error ?? engine.error ?? null, instantiateMs: engine.instantiateMs ?? null, startMs: engine.startMs ?? null,
+        loadMs: stats(engine.loadMs ?? [])?.median ?? null, firstRunMs: r?.firstRunMs ?? null, runs: stats(r?.samples ?? []),
+        peakMemoryBytes: engine.peakMemoryBytes ?? null,
+      });
+      const row = {
+        name: rowInput.name, group: rowInput.group, large: item.large,
+        inputs: Object.entries(rowInput.inputs).map(([n, x]) => `${n} ${x.type}[${x.dims.join(',')}]`).join(', '),
+        ours: side(wasm?.ours, run?.ours), peer: side(wasm?.peer, run?.peer), native: side(native, native),
+        agreement: { oursVsPeer: run?.maxAbsVsPeer ?? null, nativeVsPeer: await agreement(path.join(dir, 'native'), path.join(dir, 'ort-web')) },
+        ratioPeer: /** @type {number | null} */ (null), ratioNative: /** @type {number | null} */ (null),
+      };
+      if (row.ours.runs && row.peer.runs) row.ratioPeer = row.ours.runs.median / row.peer.runs.median;
+      if (row.ours.runs && row.native.runs) row.ratioNative = row.ours.runs.median / row.native.runs.median;
+      rows.push(row);
+      const f = (/** @type {number | null} */ r) => (r === null ? '–' : `${r.toFixed(2)}×`);
+      process.stderr.write(`  ${row.name}: vs ORT-web ${f(row.ratioPeer)}, vs native ${f(row.ratioNative)} `
+        + `(${row.ours.runs?.median?.toFixed(3) ?? row.ours.error} / ${row.peer.runs?.median?.toFixed(3) ?? row.peer.error} / ${row.native.runs?.median?.toFixed(3) ?? row.native.error} ms)\n`);
     }
-    const side = (/** @type {any} */ s) => (s == null ? { error: 'no result' } : {
-      error: s.error ?? null, instantiateMs: s.instantiateMs ?? null, startMs: s.startMs ?? null,
-      loadMs: stats(s.loadMs ?? [])?.median ?? null, firstRunMs: s.firstRunMs ?? null, runs: stats(s.samples ?? []),
-      peakMemoryBytes: s.peakMemoryBytes ?? null,
-    });
-    const row = {
-      name: item.name, group: item.group, large: item.large,
-      inputs: Object.entries(item.inputs).map(([n, x]) => `${n} ${x.type}[${x.dims.join(',')}]`).join(', '),
-      ours: side(wasm?.ours), peer: side(wasm?.peer), native: side(native),
-      agreement: { oursVsPeer: wasm?.maxAbsVsPeer ?? null, nativeVsPeer: await agreement(path.join(dir, 'native'), path.join(dir, 'ort-web')) },
-      ratioPeer: /** @type {number | null} */ (null), ratioNative: /** @type {number | null} */ (null),
-    };
-    if (row.ours.runs && row.peer.runs) row.ratioPeer = row.ours.runs.median / row.peer.runs.median;
-    if (row.ours.runs && row.native.runs) row.ratioNative = row.ours.runs.median / row.native.runs.median;
-    rows.push(row);
-    const f = (/** @type {number | null} */ r) => (r === null ? '–' : `${r.toFixed(2)}×`);
-    process.stderr.write(`vs ORT-web ${f(row.ratioPeer)}, vs native ${f(row.ratioNative)} `
-      + `(${row.ours.runs?.median?.toFixed(3) ?? row.ours.error} / ${row.peer.runs?.median?.toFixed(3) ?? row.peer.error} / ${row.native.runs?.median?.toFixed(3) ?? row.native.error} ms)\n`);
   }
   env.loadAverageAtEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
   const elapsedS = (performance.now() - started) / 1000;
