@@ -132,7 +132,7 @@ export function renderSvg(result) {
   const x = (/** @type {number} */ v) => left + ((Math.log2(v) - lo) / (hi - lo)) * plot;
   const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${left + plot + 40}" height="${height}" viewBox="0 0 ${left + plot + 40} ${height}" font-family="sans-serif" font-size="12">`];
   out.push(`<rect width="100%" height="100%" fill="#fff"/>`);
-  out.push(`<text x="${left}" y="18" font-size="14" font-weight="bold">Median run time, onnx-edge / peer (log scale; left of 1 = onnx-edge faster)</text>`);
+  out.push(`<text x="12" y="18" font-size="14" font-weight="bold">Median run time, onnx-edge / peer (log scale; left of 1 = onnx-edge faster)</text>`);
   out.push(`<rect x="${left}" y="28" width="12" height="10" fill="#3b6fb6"/><text x="${left + 16}" y="37">vs onnxruntime-web ${esc(String(result.environment.ortWeb))} (wasm)</text>`);
   out.push(`<rect x="${left + 250}" y="28" width="12" height="10" fill="#e08a2c"/><text x="${left + 266}" y="37">vs native tract (same core)</text>`);
   for (let p = lo; p <= hi; p += 1) {
