@@ -7,8 +7,9 @@
 // a scikit-learn model's 1,000-row batch shares its process), then natively. Writes bench/results/compare.{json,md}, BENCHMARKS.md and bench/results/benchmarks.svg.
 
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -173,7 +174,10 @@ async function machine() {
   let rustc = '';
   try { rustc = execFileSync('rustc', ['--version'], { encoding: 'utf8' }).trim(); } catch { rustc = 'unknown'; }
   const ortPackage = JSON.parse(await readFile(path.join(REPO, 'node_modules', 'onnxruntime-web', 'package.json'), 'utf8'));
+  const wasmPath = path.join(REPO, 'www', 'dist', 'onnx_edge_bg.wasm');
+  const wasm = await readFile(wasmPath);
   return {
+    wasm: { bytes: wasm.length, sha256: createHash('sha256').update(wasm).digest('hex').slice(0, 16), built: (await stat(wasmPath)).mtime.toISOString() },
     cpu, cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.release()} ${os.arch()}`,
     node: process.version, rustc, ortWeb: ortPackage.version, commit: git(['rev-parse', '--short', 'HEAD']) || 'unknown',
     uncommitted: git(['status', '--porcelain', '--', 'www', 'src', 'wasm', 'cli', 'bench']) !== '',

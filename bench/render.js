@@ -75,7 +75,8 @@ export function renderMarkdown(result, svgPath) {
   lines.push(`- machine: ${env.cpu}, ${env.cores} cores, ${env.memoryGiB} GiB, ${env.platform}`);
   lines.push(`- load average (1, 5, 15 min): ${env.loadAverageAtStart.join(', ')} at the start, ${env.loadAverageAtEnd.join(', ')} at the end`
     + `${busy ? ' — **the machine was busy** (builds and tests of other work ran alongside): absolute times are inflated and noisy; the ours/ORT-web ratios are measured alternating in one process and hold up better than the native ratios, which are measured after the wasm runs' : ''}`);
-  lines.push(`- commit ${env.commit}${env.uncommitted ? ' (with uncommitted changes)' : ''}, date ${env.date}`);
+  lines.push(`- commit ${env.commit}${env.uncommitted ? ' (with uncommitted changes)' : ''}, date ${env.date}; onnx-edge wasm `
+    + `${(env.wasm.bytes / 2 ** 20).toFixed(2)} MiB, sha256 ${env.wasm.sha256}…, built ${env.wasm.built}`);
   lines.push(`- Node ${env.node}; onnxruntime-web ${env.ortWeb} (wasm backend, numThreads 1, SIMD, no proxy, graphOptimizationLevel all); `
     + `native: ${env.rustc}, release profile without LTO (\`bench_native\`), 1 thread`);
   lines.push(`- runs: small models ${result.timing.small.warmMs} ms warm-up, then ≥ ${result.timing.small.targetMs} ms or ≥ ${result.timing.small.minRuns} runs; `
