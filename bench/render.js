@@ -96,7 +96,8 @@ export function renderMarkdown(result, svgPath) {
     + '(relative: the CNNs have random weights and tiny logits) over the outputs of the first run, onnx-edge / native.', '');
   lines.push('| model | group | inputs | instantiate | load | first run | median | p95 | ours / ORT-web | ours / native | peak wasm MiB | rel. error vs ORT-web |');
   lines.push('|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-  for (const r of result.rows) {
+  const order = (/** @type {Row} */ r) => (GROUPS.includes(r.group) ? GROUPS.indexOf(r.group) : GROUPS.length);
+  for (const r of [...result.rows].sort((a, b) => order(a) - order(b))) {
     const three = (/** @type {(s: SideResult) => number | null | undefined} */ pick) => [r.ours, r.peer, r.native].map((s) => (s.error && pick(s) == null ? '✗' : fmtMs(pick(s)))).join(' / ');
     lines.push(`| ${r.name} | ${r.group} | ${r.inputs.length > 60 ? `${r.inputs.slice(0, 57)}…` : r.inputs} `
       + `| ${fmtMs(r.ours.instantiateMs)} / ${fmtMs(r.peer.instantiateMs)} | ${three((s) => s.loadMs)} | ${three((s) => s.firstRunMs)} `
@@ -121,7 +122,7 @@ const esc = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, 
 export function renderSvg(result) {
   /** @type {{ label: string, peer: number | null, native: number | null }[]} */
   const entries = summary(result.rows).map((s) => ({ label: `${s.group} (geomean of ${s.models})`, peer: s.geomeanPeer, native: s.geomeanNative }));
-  for (const r of result.rows) if (!r.group.startsWith('sklearn')) entries.push({ label: r.name, peer: r.ratioPeer, native: r.ratioNative });
+  for (const g of GROUPS) for (const r of result.rows) if (r.group === g && !g.startsWith('sklearn')) entries.push({ label: r.name, peer: r.ratioPeer, native: r.ratioNative });
   const values = entries.flatMap((e) => [e.peer, e.native]).filter((v) => v !== null && v > 0).map(Number);
   const lo = Math.min(-2, Math.floor(Math.log2(Math.min(...values, 1))));
   const hi = Math.max(2, Math.ceil(Math.log2(Math.max(...values, 1))));
