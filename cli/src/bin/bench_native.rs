@@ -23,8 +23,11 @@ fn ms(t: Instant) -> f64 {
 
 fn main() -> Result<()> {
     let mut args = std::env::args().skip(1);
-    let model = args.next().context("usage: bench_native MODEL.onnx [options] NAME=FILE.npy...")?;
-    let (mut loads, mut warm_ms, mut target_ms, mut min_runs, mut max_runs) = (3usize, 250.0, 500.0, 20usize, 2000usize);
+    let model = args
+        .next()
+        .context("usage: bench_native MODEL.onnx [options] NAME=FILE.npy...")?;
+    let (mut loads, mut warm_ms, mut target_ms, mut min_runs, mut max_runs) =
+        (3usize, 250.0, 500.0, 20usize, 2000usize);
     let mut out: Option<PathBuf> = None;
     let mut feeds: Vec<(String, HostTensor)> = vec![];
     while let Some(arg) = args.next() {
@@ -37,7 +40,9 @@ fn main() -> Result<()> {
             "--max-runs" => max_runs = value()?.parse()?,
             "--out" => out = Some(PathBuf::from(value()?)),
             feed => {
-                let Some((name, path)) = feed.split_once('=') else { bail!("unknown argument {feed}") };
+                let Some((name, path)) = feed.split_once('=') else {
+                    bail!("unknown argument {feed}")
+                };
                 feeds.push((name.to_owned(), npy::read(path.as_ref(), name)?));
             }
         }
@@ -61,7 +66,10 @@ fn main() -> Result<()> {
     if let Some(dir) = &out {
         std::fs::create_dir_all(dir)?;
         for (name, tensor) in &outputs {
-            npy::write(&dir.join(format!("{}.npy", name.replace(['/', ':'], "_"))), tensor)?;
+            npy::write(
+                &dir.join(format!("{}.npy", name.replace(['/', ':'], "_"))),
+                tensor,
+            )?;
         }
     }
 
