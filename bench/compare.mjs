@@ -48,8 +48,8 @@ function parseArgs(/** @type {string[]} */ argv) {
 function timing(large, quick) {
   if (quick) return { loads: 1, warmMs: 30, targetMs: 60, minRuns: 3, maxRuns: 100 };
   return large
-    ? { loads: 2, warmMs: 0, targetMs: 2000, minRuns: 15, maxRuns: 200 }
-    : { loads: 3, warmMs: 500, targetMs: 300, minRuns: 20, maxRuns: 2000 };
+    ? { loads: 2, warmMs: 0, targetMs: 1500, minRuns: 15, maxRuns: 200 }
+    : { loads: 3, warmMs: 400, targetMs: 300, minRuns: 20, maxRuns: 2000 };
 }
 
 /** @param {import('../www/test-support/fixtures.js').FixtureCase} fixture */
