@@ -142,18 +142,3 @@ pub fn batch_dim(fact: &TypedFact) -> TractResult<TDim> {
         r => bail!("expected a rank 1 or 2 input, got rank {r}"),
     }
 }
-
-/// A buffer of `T::default()` for a shape computed from input values: an error, not an abort,
-/// when the shape overflows or the memory cannot be had.
-pub fn zeroed<T: Clone + Default>(shape: &[usize]) -> TractResult<Vec<T>> {
-    let len = shape
-        .iter()
-        .try_fold(1usize, |acc, d| acc.checked_mul(*d))
-        .ok_or_else(|| format_err!("shape {shape:?} is too large"))?;
-    let mut buffer = Vec::new();
-    buffer
-        .try_reserve_exact(len)
-        .map_err(|_| format_err!("cannot allocate a tensor of shape {shape:?}"))?;
-    buffer.resize(len, T::default());
-    Ok(buffer)
-}

@@ -8,7 +8,8 @@ use tract_onnx::pb::NodeProto;
 use tract_onnx::prelude::*;
 use tract_onnx::tract_hir::internal::*;
 
-use crate::core::ops::kernel::{boxed, zeroed, Kernel};
+use super::alloc::zeros;
+use crate::core::ops::kernel::{boxed, Kernel};
 
 /// Registers AffineGrid.
 pub fn register(reg: &mut tract_onnx::model::OnnxOpRegister) {
@@ -151,7 +152,7 @@ impl Kernel for AffineGrid {
         let mut shape = vec![n];
         shape.extend(&sizes);
         shape.push(rank);
-        let mut out = zeroed::<f64>(&shape)?;
+        let mut out = zeros::<f64>(&shape)?;
         let points: usize = out.len() / (n * rank).max(1);
         let cols = rank + 1;
         let mut ix = 0;

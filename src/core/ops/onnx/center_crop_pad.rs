@@ -7,7 +7,8 @@ use tract_onnx::prelude::*;
 use tract_onnx::tract_hir::internal::*;
 use tract_onnx::tract_hir::tract_ndarray::Slice;
 
-use crate::core::ops::kernel::{boxed, zeroed, Kernel};
+use super::alloc::zeros;
+use crate::core::ops::kernel::{boxed, Kernel};
 
 /// Registers CenterCropPad.
 pub fn register(reg: &mut tract_onnx::model::OnnxOpRegister) {
@@ -101,7 +102,7 @@ fn lengths(shape: &Tensor, axes: usize) -> TractResult<Vec<usize>> {
 
 fn crop_pad<T: Datum>(x: &Tensor, out_shape: &[usize]) -> TractResult<Tensor> {
     let input = x.to_plain_array_view::<T>()?;
-    let mut out = tract_ndarray::ArrayD::from_shape_vec(out_shape, zeroed::<T>(out_shape)?)?;
+    let mut out = tract_ndarray::ArrayD::from_shape_vec(out_shape, zeros::<T>(out_shape)?)?;
     // Per axis: where the kept part starts in the input and in the output, and its length.
     let ranges: Vec<(usize, usize, usize)> = x
         .shape()

@@ -7,7 +7,8 @@ use tract_onnx::pb::NodeProto;
 use tract_onnx::prelude::*;
 use tract_onnx::tract_hir::internal::*;
 
-use crate::core::ops::kernel::{boxed, zeroed, Kernel};
+use super::alloc::zeros;
+use crate::core::ops::kernel::{boxed, Kernel};
 
 /// Registers Col2Im.
 pub fn register(reg: &mut tract_onnx::model::OnnxOpRegister) {
@@ -209,7 +210,7 @@ impl Kernel for Col2Im {
         let data = data.try_as_plain_ram()?.as_slice::<f64>()?.to_vec();
         let mut shape = vec![n, c];
         shape.extend(&axes.image);
-        let mut out = zeroed::<f64>(&shape)?;
+        let mut out = zeros::<f64>(&shape)?;
         // No overflow: the whole output's size was checked (and no plane when n * c is 0).
         let plane = out.len() / (n * c).max(1);
         for nc in 0..n * c {

@@ -9,7 +9,8 @@ use tract_onnx::prelude::*;
 use tract_onnx::tract_hir::internal::*;
 use tract_onnx::tract_hir::tract_ndarray::{ArrayD, Slice};
 
-use crate::core::ops::kernel::{boxed, zeroed, Kernel};
+use super::alloc::zeros;
+use crate::core::ops::kernel::{boxed, Kernel};
 
 /// Registers MaxUnpool.
 pub fn register(reg: &mut tract_onnx::model::OnnxOpRegister) {
@@ -128,7 +129,7 @@ fn unpool<T: Datum>(
         indices.len(),
         values.len()
     );
-    let mut y = zeroed::<T>(inferred)?;
+    let mut y = zeros::<T>(inferred)?;
     for (v, &i) in values.iter().zip(indices) {
         let slot = usize::try_from(i)
             .ok()
@@ -140,7 +141,7 @@ fn unpool<T: Datum>(
         return Ok(ArrayD::from_shape_vec(inferred, y)?.into_tensor());
     }
     let y = ArrayD::from_shape_vec(inferred, y)?;
-    let mut out = ArrayD::from_shape_vec(shape, zeroed::<T>(shape)?)?;
+    let mut out = ArrayD::from_shape_vec(shape, zeros::<T>(shape)?)?;
     out.slice_each_axis_mut(|ax| Slice::from(0..inferred[ax.axis.index()]))
         .assign(&y);
     Ok(out.into_tensor())
