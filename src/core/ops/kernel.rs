@@ -142,3 +142,26 @@ pub fn batch_dim(fact: &TypedFact) -> TractResult<TDim> {
         r => bail!("expected a rank 1 or 2 input, got rank {r}"),
     }
 }
+
+/// A fact with the dims known before typing (`None`: left open), for `Kernel::inference_facts`
+/// of ops whose output dims depend on input values.
+pub fn partial_fact(dt: DatumType, dims: impl IntoIterator<Item = Option<TDim>>) -> InferenceFact {
+    let dims: TVec<DimFact> = dims
+        .into_iter()
+        .map(|d| d.map(DimFact::from).unwrap_or_default())
+        .collect();
+    InferenceFact::dt_shape(dt, ShapeFactoid::closed(dims))
+}
+
+/// The typed fact of such an op, once `Kernel::bind_symbols` has given every open dim a symbol.
+pub fn bound_fact(
+    op: &str,
+    dt: DatumType,
+    dims: impl IntoIterator<Item = Option<TDim>>,
+) -> TractResult<TypedFact> {
+    let dims = dims
+        .into_iter()
+        .collect::<Option<TVec<TDim>>>()
+        .ok_or_else(|| format_err!("{op} was typed without its symbols"))?;
+    Ok(dt.fact(dims))
+}
