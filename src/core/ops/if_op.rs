@@ -5,16 +5,17 @@
 //! models whose branches differ in shape (silero VAD tests `Shape(x)[-1] == 1` to pick Squeeze or
 //! Identity) cannot load. This op analyses and types only the taken branch when the condition is
 //! a constant (from initializers, or from an input the session pinned to a value or a shape), and
-//! otherwise behaves as tract's `IfThenElse`.
+//! otherwise becomes [`IfPlans`](super::if_plans::IfPlans): both branches planned once, at load.
 use std::collections::HashMap;
 
 use tract_onnx::model::{ParseResult, ParsingContext};
 use tract_onnx::pb::NodeProto;
 use tract_onnx::prelude::*;
-use tract_onnx::tract_core::ops::logic::IfThenElse;
 use tract_onnx::tract_core::ops::source::TypedSource;
 use tract_onnx::tract_hir::infer::InferenceModelExt;
 use tract_onnx::tract_hir::internal::*;
+
+use super::if_plans::IfPlans;
 
 /// Builds [`IfOp`] from an ONNX `If` node; the closures are the outer names the bodies read.
 pub fn build(
@@ -235,16 +236,59 @@ impl InferenceOp for IfOp {
             let (body, body_mapping) = self.branch(cond);
             return inline_branch(&node.name, body, body_mapping, &outer, target);
         }
-        let op = IfThenElse {
-            then_body: self.then_body.clone().into_typed()?,
-            then_input_mapping: self.then_mapping.clone(),
-            else_body: self.else_body.clone().into_typed()?,
-            else_input_mapping: self.else_mapping.clone(),
-        };
+        let then_body = self.then_body.clone().into_typed()?;
+        let else_body = self.else_body.clone().into_typed()?;
+        let outputs = joint_output_facts(&node.name, &then_body, &else_body, target)?;
+        let op = IfPlans::new(
+            then_body,
+            self.then_mapping.clone(),
+            else_body,
+            self.else_mapping.clone(),
+            outputs,
+        )?;
         target.wire_node(&*node.name, op, &outer)
     }
 
     as_op!();
+}
+
+/// The facts the outer graph sees for each output of an `If` decided at run time: the
+/// branches' own when they agree, else the same type and rank with a fresh symbol for each
+/// dimension they disagree on (silero's branches differ in shape on a condition it never takes).
+fn joint_output_facts(
+    name: &str,
+    then_body: &TypedModel,
+    else_body: &TypedModel,
+    target: &TypedModel,
+) -> TractResult<TVec<TypedFact>> {
+    let mut facts = tvec!();
+    for ix in 0..then_body.outputs.len() {
+        let then_fact = then_body.output_fact(ix)?.without_value();
+        let else_fact = else_body.output_fact(ix)?.without_value();
+        if then_fact == else_fact {
+            facts.push(then_fact);
+            continue;
+        }
+        ensure!(
+            then_fact.datum_type == else_fact.datum_type && then_fact.rank() == else_fact.rank(),
+            "If node {name}: output {ix} is {then_fact:?} in one branch and {else_fact:?} in the \
+             other (pin the input that decides the condition)"
+        );
+        let dims: TVec<TDim> = then_fact
+            .shape
+            .iter()
+            .zip(else_fact.shape.iter())
+            .map(|(a, b)| {
+                if a == b {
+                    a.clone()
+                } else {
+                    target.symbols.new_with_prefix("if").into()
+                }
+            })
+            .collect();
+        facts.push(then_fact.datum_type.fact(dims));
+    }
+    Ok(facts)
 }
 
 /// Types `body` and wires its nodes into `target` in place of the `If` node.

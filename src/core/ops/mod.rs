@@ -5,6 +5,7 @@
 use tract_onnx::model::OnnxOpRegister;
 
 mod if_op;
+mod if_plans;
 mod kernel;
 pub mod ml;
 mod onnx;

@@ -128,9 +128,9 @@ fn build_classifier(_: &ParsingContext, node: &NodeProto) -> Built {
     };
     let all_positive = coefficients.iter().all(|c| *c >= 0.0);
     let packed = if svc {
-        Packed::new(&support_vectors, vector_count, features)?
+        Packed::new(&support_vectors, vector_count, features, kernel.uses_gemm())?
     } else {
-        Packed::new(&coefficients, classes, features)?
+        Packed::new(&coefficients, classes, features, true)?
     };
     let post = PostTransform::parse(
         &node
@@ -270,11 +270,13 @@ impl Kernel for SvmClassifier {
         let (cc, cols) = (self.classes(), self.columns());
         let mut out = vec![0f32; n * cols];
         let mut picks = Vec::with_capacity(n);
-        let linear_scores =
-            (!self.svc).then(|| self.kernel.apply(&x, n, &self.packed, self.rho[0]));
+        let linear_scores = (!self.svc)
+            .then(|| self.kernel.apply(&x, n, &self.packed, self.rho[0]))
+            .transpose()?;
         let kernels = self
             .svc
-            .then(|| self.kernel.apply(&x, n, &self.packed, 0.0));
+            .then(|| self.kernel.apply(&x, n, &self.packed, 0.0))
+            .transpose()?;
         let write_extra = if self.svc && !self.has_proba() && cc <= 2 {
             if self.post == PostTransform::None {
                 2
@@ -433,9 +435,9 @@ fn build_regressor(_: &ParsingContext, node: &NodeProto) -> Built {
         coefficients.len()
     };
     let packed = if vector_count > 0 {
-        Packed::new(&support_vectors, vector_count, features)?
+        Packed::new(&support_vectors, vector_count, features, kernel.uses_gemm())?
     } else {
-        Packed::new(&coefficients, 1, features)?
+        Packed::new(&coefficients, 1, features, true)?
     };
     boxed(SvmRegressor {
         kernel,
@@ -465,7 +467,7 @@ impl Kernel for SvmRegressor {
             self.features
         );
         let mut y = if self.vector_count > 0 {
-            let k = self.kernel.apply(&x, n, &self.packed, 0.0);
+            let k = self.kernel.apply(&x, n, &self.packed, 0.0)?;
             (0..n)
                 .map(|r| {
                     let row = &k[r * self.vector_count..(r + 1) * self.vector_count];
@@ -477,7 +479,7 @@ impl Kernel for SvmRegressor {
                 })
                 .collect()
         } else {
-            self.kernel.apply(&x, n, &self.packed, self.rho)
+            self.kernel.apply(&x, n, &self.packed, self.rho)?
         };
         if self.one_class {
             y.iter_mut()
