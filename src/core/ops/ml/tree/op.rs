@@ -11,8 +11,8 @@ use tract_onnx::pb::NodeProto;
 use tract_onnx::prelude::*;
 use tract_onnx::tract_hir::internal::*;
 
-use super::compact::CompactTrees;
-use super::ensemble::Ensemble;
+use super::compact::{CompactTrees, LANES};
+use super::ensemble::{Ensemble, FlatNode};
 use super::parse;
 use crate::core::ops::ml::attrs::{floats_or_tensor, ints};
 use crate::core::ops::ml::labels::{Labels, Pick};
@@ -198,14 +198,28 @@ impl TreeEnsembleOp {
 
     /// Walks every tree for one row and aggregates the leaf weights.
     fn accumulate(&self, row: Row, s: &mut Scores) {
+        let leaves = self.ensemble.roots.iter().map(|root| match row {
+            Row::F32(row, compact) => &self.ensemble.nodes[compact.leaf(*root, row)],
+            Row::F64(row) if self.all_leq => self.ensemble.leaf_leq(*root, row),
+            Row::F64(row) => self.ensemble.leaf(*root, row),
+        });
+        self.aggregate_leaves(leaves, s);
+    }
+
+    /// The leaf of each row of a block of [`LANES`] f32 rows in each tree, tree-major
+    /// (`leaves[tree * LANES + row]`), from lockstep walks.
+    fn block_leaves(&self, compact: &CompactTrees, rows: &[&[f32]; LANES], leaves: &mut Vec<u32>) {
+        leaves.clear();
+        for (tree, root) in self.ensemble.roots.iter().enumerate() {
+            leaves.extend_from_slice(&compact.leaves(tree, *root, rows));
+        }
+    }
+
+    /// Aggregates the weights of one row's leaves (one per tree) into `s`.
+    fn aggregate_leaves<'a>(&'a self, leaves: impl Iterator<Item = &'a FlatNode>, s: &mut Scores) {
         s.value.iter_mut().for_each(|v| *v = 0.0);
         s.has.iter_mut().for_each(|h| *h = false);
-        for root in &self.ensemble.roots {
-            let leaf = match row {
-                Row::F32(row, compact) => &self.ensemble.nodes[compact.leaf(*root, row)],
-                Row::F64(row) if self.all_leq => self.ensemble.leaf_leq(*root, row),
-                Row::F64(row) => self.ensemble.leaf(*root, row),
-            };
+        for leaf in leaves {
             for (target, w) in self.ensemble.leaf_weights(leaf) {
                 let (t, w) = (*target as usize, *w);
                 let (v, h) = (&mut s.value[t], &mut s.has[t]);
@@ -426,24 +440,50 @@ impl EvalOp for TreeEnsembleOp {
             has: vec![false; n],
         };
         let mut out = vec![0f32; rows * n];
+        // Rows in whole blocks walk in lockstep (f32 input, compact trees, at least a column).
+        let blocks = match compact {
+            Some(_) if cols > 0 => rows / LANES,
+            _ => 0,
+        };
+        let mut leaves: Vec<u32> = Vec::new();
+        // Calls `each(r, scores)` with the aggregated scores of every row, in order.
+        let mut for_each_row = |each: &mut dyn FnMut(usize, &mut Scores)| {
+            if let Some(c) = compact.filter(|_| blocks > 0) {
+                for block in 0..blocks {
+                    let first = block * LANES;
+                    let block_rows: [&[f32]; LANES] =
+                        std::array::from_fn(|i| &x32[(first + i) * cols..(first + i + 1) * cols]);
+                    self.block_leaves(c, &block_rows, &mut leaves);
+                    for lane in 0..LANES {
+                        let reached = leaves
+                            .iter()
+                            .skip(lane)
+                            .step_by(LANES)
+                            .map(|ix| &self.ensemble.nodes[*ix as usize]);
+                        self.aggregate_leaves(reached, &mut scores);
+                        each(first + lane, &mut scores);
+                    }
+                }
+            }
+            for r in blocks * LANES..rows {
+                self.accumulate(row(r), &mut scores);
+                each(r, &mut scores);
+            }
+        };
         match &self.kind {
             Kind::Classifier { labels, .. } => {
                 let mut picks = Vec::with_capacity(rows);
-                for r in 0..rows {
-                    self.accumulate(row(r), &mut scores);
-                    picks.push(
-                        self.finish_classification(&mut scores, &mut out[r * n..(r + 1) * n]),
-                    );
-                }
+                for_each_row(&mut |r, scores| {
+                    picks.push(self.finish_classification(scores, &mut out[r * n..(r + 1) * n]));
+                });
                 let label = labels.pick(&picks)?;
                 let probabilities = Tensor::from_shape(&[rows, n], &out)?;
                 Ok(tvec!(label.into_tvalue(), probabilities.into_tvalue()))
             }
             Kind::Regressor | Kind::Ensemble => {
-                for r in 0..rows {
-                    self.accumulate(row(r), &mut scores);
-                    self.finish_regression(&scores, &mut out[r * n..(r + 1) * n]);
-                }
+                for_each_row(&mut |r, scores| {
+                    self.finish_regression(scores, &mut out[r * n..(r + 1) * n]);
+                });
                 let y = Tensor::from_shape(&[rows, n], &out)?;
                 let y = if self.kind == Kind::Ensemble && input.datum_type() == f64::datum_type() {
                     y.cast_to::<f64>()?.into_owned()
