@@ -5,6 +5,7 @@ use tract_onnx::pb::NodeProto;
 use tract_onnx::prelude::*;
 use tract_onnx::tract_hir::internal::*;
 
+use super::dot_plan::DotPlan;
 use super::labels::{Labels, Pick};
 use super::post_transform::PostTransform;
 use crate::core::ops::kernel::{batch_dim, boxed, rows_f32, Kernel};
@@ -27,40 +28,72 @@ fn post(node: &NodeProto) -> TractResult<PostTransform> {
     )
 }
 
-/// X·Wᵀ + b for every row; `w` is [targets, features].
-fn affine(
-    x: &[f32],
-    n: usize,
-    f: usize,
-    w: &[f32],
-    b: &[f32],
+/// Coefficients [targets, features] and intercepts, with the GEMM plan for batches.
+#[derive(Clone, Debug, PartialEq)]
+struct Affine {
+    coefficients: Vec<f32>,
+    intercepts: Vec<f32>,
     targets: usize,
-) -> TractResult<Vec<f32>> {
-    ensure!(
-        w.len() == targets * f,
-        "coefficients hold {} values, expected {targets} x {f} features",
-        w.len()
-    );
-    let mut out = vec![0f32; n * targets];
-    for r in 0..n {
-        let row = &x[r * f..(r + 1) * f];
-        for t in 0..targets {
-            let dot: f32 = row
-                .iter()
-                .zip(&w[t * f..(t + 1) * f])
-                .map(|(a, c)| a * c)
-                .sum();
-            out[r * targets + t] = dot + b.get(t).copied().unwrap_or(0.0);
-        }
+    plan: Option<DotPlan>,
+}
+
+impl Affine {
+    fn new(coefficients: Vec<f32>, intercepts: Vec<f32>, targets: usize) -> TractResult<Affine> {
+        let features = coefficients.len() / targets.max(1);
+        let plan = if features * targets == coefficients.len() {
+            DotPlan::new(&coefficients, targets, features)?
+        } else {
+            None
+        };
+        Ok(Affine {
+            coefficients,
+            intercepts,
+            targets,
+            plan,
+        })
     }
-    Ok(out)
+
+    /// X·Wᵀ + b for every row of `x` [n, f].
+    fn apply(&self, x: &[f32], n: usize, f: usize) -> TractResult<Vec<f32>> {
+        let (w, b, targets) = (&self.coefficients, &self.intercepts, self.targets);
+        ensure!(
+            w.len() == targets * f,
+            "coefficients hold {} values, expected {targets} x {f} features",
+            w.len()
+        );
+        if let Some(plan) = self
+            .plan
+            .as_ref()
+            .filter(|p| n >= DotPlan::MIN_ROWS && p.takes(f))
+        {
+            let mut out = plan.run(x, n)?;
+            for row in out.chunks_exact_mut(targets) {
+                for (v, bias) in row.iter_mut().zip(b.iter().chain(std::iter::repeat(&0.0))) {
+                    *v += bias;
+                }
+            }
+            return Ok(out);
+        }
+        let mut out = vec![0f32; n * targets];
+        for r in 0..n {
+            let row = &x[r * f..(r + 1) * f];
+            for t in 0..targets {
+                let dot: f32 = row
+                    .iter()
+                    .zip(&w[t * f..(t + 1) * f])
+                    .map(|(a, c)| a * c)
+                    .sum();
+                out[r * targets + t] = dot + b.get(t).copied().unwrap_or(0.0);
+            }
+        }
+        Ok(out)
+    }
 }
 
 /// LinearClassifier.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LinearClassifier {
-    coefficients: Vec<f32>,
-    intercepts: Vec<f32>,
+    affine: Affine,
     labels: Labels,
     post: PostTransform,
 }
@@ -75,9 +108,9 @@ fn build_classifier(
         "{}: LinearClassifier needs intercepts",
         node.name
     );
+    let classes = intercepts.len();
     boxed(LinearClassifier {
-        coefficients: floats(node, "coefficients")?,
-        intercepts,
+        affine: Affine::new(floats(node, "coefficients")?, intercepts, classes)?,
         labels: Labels::read(node, "classlabels_ints", "classlabels_strings")?,
         post: post(node)?,
     })
@@ -85,7 +118,7 @@ fn build_classifier(
 
 impl LinearClassifier {
     fn classes(&self) -> usize {
-        self.intercepts.len()
+        self.affine.targets
     }
 
     /// onnxruntime widens one score to two columns when the model has two labels.
@@ -119,7 +152,7 @@ impl Kernel for LinearClassifier {
     fn eval(&self, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
         let (n, f, x) = rows_f32(&inputs[0])?;
         let k = self.classes();
-        let scores = affine(&x, n, f, &self.coefficients, &self.intercepts, k)?;
+        let scores = self.affine.apply(&x, n, f)?;
         let picks: Vec<Pick> = (0..n)
             .map(|r| {
                 let row = &scores[r * k..(r + 1) * k];
@@ -169,8 +202,7 @@ impl Kernel for LinearClassifier {
 /// LinearRegressor.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LinearRegressor {
-    coefficients: Vec<f32>,
-    intercepts: Vec<f32>,
+    affine: Affine,
     targets: usize,
     post: PostTransform,
 }
@@ -181,10 +213,15 @@ fn build_regressor(
 ) -> TractResult<(Box<dyn InferenceOp>, Vec<String>)> {
     let targets: i64 = node.get_attr_opt("targets")?.unwrap_or(1);
     let targets = usize::try_from(targets).ok().filter(|t| *t >= 1);
+    let targets =
+        targets.ok_or_else(|| format_err!("{}: targets must be at least 1", node.name))?;
     boxed(LinearRegressor {
-        coefficients: floats(node, "coefficients")?,
-        intercepts: floats(node, "intercepts")?,
-        targets: targets.ok_or_else(|| format_err!("{}: targets must be at least 1", node.name))?,
+        affine: Affine::new(
+            floats(node, "coefficients")?,
+            floats(node, "intercepts")?,
+            targets,
+        )?,
+        targets,
         post: post(node)?,
     })
 }
@@ -203,7 +240,7 @@ impl Kernel for LinearRegressor {
 
     fn eval(&self, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
         let (n, f, x) = rows_f32(&inputs[0])?;
-        let mut y = affine(&x, n, f, &self.coefficients, &self.intercepts, self.targets)?;
+        let mut y = self.affine.apply(&x, n, f)?;
         if self.targets == 1 {
             if self.post == PostTransform::Probit {
                 y.iter_mut()
@@ -216,5 +253,32 @@ impl Kernel for LinearRegressor {
         Ok(tvec!(
             Tensor::from_shape(&[n, self.targets], &y)?.into_tvalue()
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_through_the_gemm_plan_match_the_loop() {
+        let (targets, f) = (3, 7);
+        let w: Vec<f32> = (0..targets * f).map(|i| (i as f32 * 0.37).sin()).collect();
+        let b = vec![0.5, -1.0, 2.0];
+        let affine = Affine::new(w.clone(), b.clone(), targets).unwrap();
+        let loop_only = Affine {
+            plan: None,
+            ..affine.clone()
+        };
+        let n = DotPlan::MIN_ROWS + 5;
+        let x: Vec<f32> = (0..n * f).map(|i| (i as f32 * 0.11).cos() * 3.0).collect();
+        let (got, want) = (
+            affine.apply(&x, n, f).unwrap(),
+            loop_only.apply(&x, n, f).unwrap(),
+        );
+        assert!(affine.plan.is_some());
+        for (g, w) in got.iter().zip(&want) {
+            assert!((g - w).abs() <= 1e-5 * w.abs().max(1.0), "{g} vs {w}");
+        }
     }
 }

@@ -3,6 +3,7 @@
 use tract_onnx::model::OnnxOpRegister;
 
 mod attrs;
+mod dot_plan;
 mod encoders;
 mod features;
 mod labels;

@@ -4,23 +4,18 @@
 //! into SIMD (wasm simd128, SSE/NEON natively). Each kernel value is still the sequential sum
 //! over features of one pair, as before the packing.
 //!
-//! For batches of [`GEMM_MIN_ROWS`] rows or more, the dot-product kernels (linear, poly,
-//! sigmoid) take the dot products from a one-node tract plan instead: tract's packed GEMM
-//! kernels run several times faster than this loop on a 1,000-row batch, and a plan costs a few
-//! microseconds per call, which single rows cannot repay. RBF keeps the direct `|x - v|^2`
-//! (expanding it into dot products would cancel badly on unscaled features).
-use std::sync::Arc;
-
+//! For batches of [`DotPlan::MIN_ROWS`] rows or more, the dot-product kernels (linear, poly,
+//! sigmoid) take the dot products from tract's GEMM ([`DotPlan`]) instead. RBF keeps the direct
+//! `|x - v|^2` (expanding it into dot products would cancel badly on unscaled features).
 use tract_onnx::prelude::*;
-use tract_onnx::tract_core::ops::einsum::EinSum;
 use tract_onnx::tract_hir::internal::*;
+
+use super::dot_plan::DotPlan;
 
 /// Vectors per block: two 128-bit registers of f32.
 const LANES: usize = 8;
 /// Rows of input computed together against each block.
 const ROWS: usize = 4;
-/// Batches from this many rows take the dot products from tract's GEMM.
-const GEMM_MIN_ROWS: usize = 16;
 
 /// Kernel type of SVMClassifier / SVMRegressor.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -50,34 +45,12 @@ pub struct SvmKernel {
 
 /// `count` vectors of `features` floats, packed in blocks of `LANES` (the last block padded),
 /// and the plan that takes their dot products with a batch in one GEMM.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Packed {
     count: usize,
     features: usize,
     blocks: Vec<f32>,
-    gemm: Option<Arc<TypedSimplePlan>>,
-}
-
-impl PartialEq for Packed {
-    fn eq(&self, other: &Packed) -> bool {
-        (self.count, self.features, &self.blocks) == (other.count, other.features, &other.blocks)
-    }
-}
-
-/// A plan computing `x · vectorsᵀ` for `x` [rows, features], rows free.
-fn gemm_plan(vectors: &[f32], count: usize, features: usize) -> TractResult<Arc<TypedSimplePlan>> {
-    let mut model = TypedModel::default();
-    let rows = model.symbols.sym("rows");
-    let x = model.add_source("x", f32::fact(&[rows.to_dim(), features.to_dim()]))?;
-    let v = tensor1(&vectors[..count * features]).into_shape(&[count, features])?;
-    let v = model.add_const("vectors", v)?;
-    let dot = model.wire_node(
-        "dot",
-        EinSum::new("mk,nk->mn".parse()?, f32::datum_type()),
-        &[x, v],
-    )?;
-    model.select_output_outlets(&dot)?;
-    model.into_optimized()?.into_runnable()
+    gemm: Option<DotPlan>,
 }
 
 impl Packed {
@@ -88,8 +61,8 @@ impl Packed {
             "{} values do not hold {count} vectors of {features}",
             vectors.len()
         );
-        let gemm = if gemm && count > 0 && features > 0 {
-            Some(gemm_plan(vectors, count, features)?)
+        let gemm = if gemm {
+            DotPlan::new(vectors, count, features)?
         } else {
             None
         };
@@ -112,12 +85,10 @@ impl Packed {
 
     /// `x · vectorsᵀ` through the GEMM plan, when there is one and the batch is large enough.
     fn gemm_dots(&self, x: &[f32], m: usize) -> TractResult<Option<Vec<f32>>> {
-        let Some(plan) = self.gemm.as_ref().filter(|_| m >= GEMM_MIN_ROWS) else {
-            return Ok(None);
-        };
-        let x = tensor1(&x[..m * self.features]).into_shape(&[m, self.features])?;
-        let out = plan.run(tvec!(x.into_tvalue()))?;
-        Ok(Some(out[0].try_as_plain_ram()?.as_slice::<f32>()?.to_vec()))
+        match &self.gemm {
+            Some(plan) if m >= DotPlan::MIN_ROWS => plan.run(x, m).map(Some),
+            _ => Ok(None),
+        }
     }
 }
 
@@ -391,7 +362,7 @@ mod tests {
     #[test]
     fn gemm_kernels_match_the_naive_loops() {
         // Above GEMM_MIN_ROWS: the dot-product kernels go through tract's GEMM.
-        packed_kernels_match(GEMM_MIN_ROWS + 3, 19, 30);
+        packed_kernels_match(DotPlan::MIN_ROWS + 3, 19, 30);
     }
 
     fn packed_kernels_match(m: usize, n: usize, k: usize) {
