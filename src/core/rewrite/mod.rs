@@ -10,6 +10,7 @@ mod quant_conv;
 mod quant_lstm;
 mod quant_matmul;
 mod rnn_state;
+mod strided_conv;
 
 pub use prune::prune_unused_initializers;
 use tract_onnx::pb::{attribute_proto, GraphProto, ModelProto, NodeProto};
@@ -94,6 +95,10 @@ fn rewrite_node(
     let domain = node.domain.as_str();
     Ok(match (domain, node.op_type.as_str()) {
         ("" | "ai.onnx", "LSTM" | "GRU" | "RNN") => rnn_state::rewrite(node, e),
+        ("" | "ai.onnx", "Conv") => {
+            let weights = emit::input(node, 1).and_then(|w| weight_dims(graph, w));
+            strided_conv::rewrite(node, e, weights.as_deref())
+        }
         ("com.microsoft", "FusedConv") => fused_conv::rewrite(node, e)?,
         ("com.microsoft", "FusedMatMul") => {
             let rank = |ix| {
@@ -118,6 +123,20 @@ fn rewrite_node(
         }
         _ => None,
     })
+}
+
+/// Dims of a constant: an initializer or the value of a `Constant` node (exporters write weights
+/// inside `If` branches as Constant nodes), else as [`declared_dims`] finds them.
+fn weight_dims(graph: &GraphProto, name: &str) -> Option<Vec<i64>> {
+    let constant = graph
+        .node
+        .iter()
+        .filter(|n| n.op_type == "Constant" && n.output.first().is_some_and(|o| o == name))
+        .find_map(|n| emit::attr(n, "value").and_then(|a| a.t.as_ref()));
+    match constant {
+        Some(t) => Some(t.dims.clone()),
+        None => declared_dims(graph, name),
+    }
 }
 
 /// Dims of a value declared as an initializer, a graph input or in value_info, or known from
