@@ -161,9 +161,7 @@ impl SvmKernel {
         match self.kind {
             KernelType::Linear => values.iter_mut().for_each(|v| *v += c),
             KernelType::Rbf => values.iter_mut().for_each(|v| *v = (-gamma * *v).exp()),
-            KernelType::Sigmoid => values
-                .iter_mut()
-                .for_each(|v| *v = tanh(gamma * *v + coef0)),
+            KernelType::Sigmoid => sigmoid_kernel(values, gamma, coef0),
             KernelType::Poly => {
                 let degree = self.degree;
                 values.iter_mut().for_each(|v| {
@@ -306,27 +304,76 @@ mod simd {
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 use simd::{block_distance, block_distance4, block_dot, block_dot4};
 
+/// `tanh(gamma * v + coef0)` in place.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+fn sigmoid_kernel(values: &mut [f32], gamma: f32, coef0: f32) {
+    values
+        .iter_mut()
+        .for_each(|v| *v = tanh(gamma * *v + coef0));
+}
+
+/// The same four lanes at a time (the size-optimized wasm build does not vectorize the loop);
+/// each lane computes exactly what [`tanh`] does, in the same order.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+fn sigmoid_kernel(values: &mut [f32], gamma: f32, coef0: f32) {
+    use core::arch::wasm32::*;
+    let (g, c) = (f32x4_splat(gamma), f32x4_splat(coef0));
+    let mut chunks = values.chunks_exact_mut(4);
+    for lanes in &mut chunks {
+        // SAFETY: `lanes` holds four f32 = one 16-byte vector; v128_load/store are unaligned.
+        unsafe {
+            let p = lanes.as_mut_ptr().cast::<v128>();
+            let x = f32x4_add(f32x4_mul(g, v128_load(p)), c);
+            v128_store(p, tanh4(x));
+        }
+    }
+    chunks
+        .into_remainder()
+        .iter_mut()
+        .for_each(|v| *v = tanh(gamma * *v + coef0));
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline]
+fn tanh4(x: core::arch::wasm32::v128) -> core::arch::wasm32::v128 {
+    use core::arch::wasm32::*;
+    let x = f32x4_min(f32x4_max(x, f32x4_splat(-9.0)), f32x4_splat(9.0));
+    let x2 = f32x4_mul(x, x);
+    let mut p = f32x4_splat(TANH_ALPHA[6]);
+    for a in TANH_ALPHA[..6].iter().rev() {
+        p = f32x4_add(f32x4_mul(p, x2), f32x4_splat(*a));
+    }
+    let mut q = f32x4_splat(TANH_BETA[3]);
+    for b in TANH_BETA[..3].iter().rev() {
+        q = f32x4_add(f32x4_mul(q, x2), f32x4_splat(*b));
+    }
+    f32x4_div(f32x4_mul(x, p), q)
+}
+
+/// Numerator coefficients of [`tanh`] (in x²).
+const TANH_ALPHA: [f32; 7] = [
+    4.893_524_6e-3,
+    6.372_619_3e-4,
+    1.485_722_4e-5,
+    5.122_297e-8,
+    -8.604_672e-11,
+    2.000_188e-13,
+    -2.760_768_5e-16,
+];
+/// Denominator coefficients of [`tanh`] (in x²).
+const TANH_BETA: [f32; 4] = [4.893_525e-3, 2.268_434_6e-3, 1.185_347_1e-4, 1.198_258_4e-6];
+
 /// tanh as onnxruntime's MLAS computes it (Eigen's rational approximation on [-9, 9], within a
 /// few ulp of the exact value): branch-free, so the loop above vectorizes, unlike libm's tanhf.
 #[inline]
 pub fn tanh(x: f32) -> f32 {
-    const ALPHA: [f32; 7] = [
-        4.893_524_6e-3,
-        6.372_619_3e-4,
-        1.485_722_4e-5,
-        5.122_297e-8,
-        -8.604_672e-11,
-        2.000_188e-13,
-        -2.760_768_5e-16,
-    ];
-    const BETA: [f32; 4] = [4.893_525e-3, 2.268_434_6e-3, 1.185_347_1e-4, 1.198_258_4e-6];
     let x = x.clamp(-9.0, 9.0);
     let x2 = x * x;
-    let mut p = ALPHA[6];
-    for a in ALPHA[..6].iter().rev() {
+    let mut p = TANH_ALPHA[6];
+    for a in TANH_ALPHA[..6].iter().rev() {
         p = p * x2 + a;
     }
-    let q = ((BETA[3] * x2 + BETA[2]) * x2 + BETA[1]) * x2 + BETA[0];
+    let q = ((TANH_BETA[3] * x2 + TANH_BETA[2]) * x2 + TANH_BETA[1]) * x2 + TANH_BETA[0];
     x * p / q
 }
 

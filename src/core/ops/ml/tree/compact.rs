@@ -2,9 +2,10 @@
 //! thresholds that are float32 values, so comparing in f32 decides exactly as in f64. Nodes
 //! shrink to 16 bytes (four per cache line) and the row is read as is, without a copy to f64.
 //!
-//! Batches walk [`LANES`] rows through a tree together, each for exactly the tree's depth: a leaf
-//! is its own child, so a row that reached one stays there. The walks have no branch to
-//! mispredict and the rows' node loads overlap, instead of one dependent load chain per row.
+//! Batches walk [`LANES`] rows through a tree together, step by step until all are at a leaf (at
+//! most the tree's depth): a leaf is its own child, so a row that reached one stays there. The
+//! child is chosen without a branch to mispredict and the rows' node loads overlap, instead of one
+//! dependent load chain per row.
 use super::ensemble::{Ensemble, Mode};
 
 /// Flag in `feature`: the node is a leaf (its children are itself, its feature is 0).
@@ -117,11 +118,20 @@ impl CompactTrees {
     pub fn leaves(&self, tree: usize, root: u32, rows: &[&[f32]; LANES]) -> [u32; LANES] {
         let mut at = [root; LANES];
         for _ in 0..self.depths[tree] {
+            // Stop once every row is at a leaf: unbalanced trees (random forests) end most walks
+            // well above their depth.
+            let mut branches = 0;
             for (ix, row) in at.iter_mut().zip(rows) {
                 let node = &self.nodes[*ix as usize];
+                branches |= !node.feature & LEAF;
                 let x = row[(node.feature & INDEX) as usize];
                 let yes = (x <= node.threshold) | ((node.feature & NAN_YES != 0) & x.is_nan());
-                *ix = if yes { node.yes } else { node.no };
+                // A select, not a branch: which child is taken is what a branch would mispredict.
+                let mask = 0u32.wrapping_sub(u32::from(yes));
+                *ix = node.no ^ ((node.no ^ node.yes) & mask);
+            }
+            if branches == 0 {
+                break;
             }
         }
         at
