@@ -49,6 +49,9 @@ export const DEFAULT_MAX_CACHE_BYTES = 512 * 1024 * 1024;
  * @property {string | URL} [baseUrl] what file names in a manifest given as an object are relative to (default: the
  *   page, or the working directory)
  * @property {unknown} [telemetry] a Telemetry that sessions made by `load` record into
+ * @property {{ nnef?: (bytes: Uint8Array, options: SessionOptions) => Promise<any> }} [engines] how to open versions
+ *   published in another format than ONNX: `{ nnef: InferenceSession.create }` with the `InferenceSession` of
+ *   `onnx-edge/slim` (`onnx-edge publish --format nnef`). Without it such a version is refused with OPTIONS_INVALID
  */
 
 /**
@@ -258,6 +261,14 @@ export class ModelRegistry {
         details: { kind: 'modelBytes', limit, actual: model.size },
       });
     }
+    const format = this.#state?.manifest.models[model.name]?.versions[model.version]?.format ?? 'onnx';
+    const create = format === 'onnx' ? InferenceSession.create : this.#options.engines?.[format];
+    if (typeof create !== 'function') {
+      throw new OnnxEdgeError(ErrorCode.OPTIONS_INVALID,
+        `${model.name}@${model.version} is published as ${format}: open it with the slim build, ` +
+        `new ModelRegistry({ ..., engines: { ${format}: InferenceSession.create } }) with the InferenceSession of 'onnx-edge/slim'`,
+        { details: { reason: 'engines', format } });
+    }
     const { bytes, fromCache } = await this.#modelBytes(model, options);
     throwIfAborted(options.signal, new URL(model.url));
     /** @type {SessionOptions} */
@@ -266,7 +277,7 @@ export class ModelRegistry {
       model: { name: model.name, version: model.version, alias: model.alias ?? undefined, sha256: model.sha256 },
     };
     if (withIdentity.telemetry === undefined && this.telemetry !== undefined) withIdentity.telemetry = this.telemetry;
-    return { session: await InferenceSession.create(bytes, withIdentity), model, fromCache };
+    return { session: await create(bytes, withIdentity), model, fromCache };
   }
 
   /**
