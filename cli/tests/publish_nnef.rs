@@ -44,7 +44,7 @@ fn converting_fixtures_are_published_as_nnef_archives() {
     for (model, name) in [
         ("digits_mlp.onnx", "mlp"),
         ("cnn_digits.onnx", "cnn"),
-        ("digits_logreg.onnx", "logreg"),
+        ("tiny_transformer.onnx", "transformer"),
     ] {
         let out = publish(model, name, "1.0.0", &reg, "nnef");
         assert_eq!(out.status.code(), Some(0), "{model}: {}", text(&out));
@@ -57,7 +57,10 @@ fn converting_fixtures_are_published_as_nnef_archives() {
         assert_eq!(entry["size"], bytes.len() as u64);
         // A tar whose first entry is the model description, then tract's graph.nnef.
         assert_eq!(&bytes[..14], b"onnx-edge.json");
-        assert!(bytes.windows(10).any(|w| w == b"graph.nnef"), "{model}: no graph.nnef");
+        assert!(
+            bytes.windows(10).any(|w| w == b"graph.nnef"),
+            "{model}: no graph.nnef"
+        );
         // Deterministic: the same model again is the same file, so a no-op.
         let again = publish(model, name, "1.0.0", &reg, "nnef");
         assert_eq!(again.status.code(), Some(0), "{}", text(&again));
@@ -83,7 +86,13 @@ fn a_model_with_an_op_nnef_cannot_express_is_refused() {
     assert_eq!(out.status.code(), Some(5), "{}", text(&out));
     let said = text(&out);
     assert!(said.contains("TreeEnsembleClassifier"), "{said}");
-    assert!(said.contains("has no NNEF form; publish it as ONNX"), "{said}");
-    assert!(!reg.join("iris").exists(), "nothing is written for a refused model");
+    assert!(
+        said.contains("has no NNEF form; publish it as ONNX"),
+        "{said}"
+    );
+    assert!(
+        !reg.join("iris").exists(),
+        "nothing is written for a refused model"
+    );
     let _ = std::fs::remove_dir_all(&reg);
 }

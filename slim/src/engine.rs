@@ -97,8 +97,8 @@ impl Model {
         let inputs = input_specs(&metadata)?;
         let outputs = names(&metadata, "outputs")?;
         let attempt = std::panic::catch_unwind(|| plan(bytes));
-        let plan = attempt
-            .unwrap_or_else(|p| Err(SlimError::shape("loading", panic_message(&*p))))?;
+        let plan =
+            attempt.unwrap_or_else(|p| Err(SlimError::shape("loading", panic_message(&*p))))?;
         let (n_in, n_out) = (plan.model().inputs.len(), plan.model().outputs.len());
         if n_in != inputs.len() || n_out != outputs.len() {
             return Err(SlimError::parse(format!(
@@ -197,7 +197,10 @@ impl Model {
             let Some(ix) = expected.iter().position(|n| *n == feed.name) else {
                 return Err(SlimError::input(
                     "INPUT_UNKNOWN",
-                    format!("'{}' is not an input of the model (its inputs are {expected:?})", feed.name),
+                    format!(
+                        "'{}' is not an input of the model (its inputs are {expected:?})",
+                        feed.name
+                    ),
                     json!({ "kind": "unknown", "input": feed.name, "expected": expected }),
                 ));
             };
@@ -209,14 +212,20 @@ impl Model {
             let Some(feed) = slot else {
                 return Err(SlimError::input(
                     "INPUT_MISSING",
-                    format!("input '{}' is missing (the model's inputs are {expected:?})", spec.name),
+                    format!(
+                        "input '{}' is missing (the model's inputs are {expected:?})",
+                        spec.name
+                    ),
                     json!({ "kind": "missing", "input": spec.name, "expected": expected }),
                 ));
             };
             if feed.dtype != spec.dtype {
                 return Err(SlimError::input(
                     "INPUT_DTYPE",
-                    format!("input '{}' must be {}, got {}", spec.name, spec.dtype, feed.dtype),
+                    format!(
+                        "input '{}' must be {}, got {}",
+                        spec.name, spec.dtype, feed.dtype
+                    ),
                     json!({ "kind": "dType", "input": spec.name, "expected": spec.dtype, "actual": feed.dtype }),
                 ));
             }
@@ -232,7 +241,11 @@ impl Model {
             let shape_error = || {
                 SlimError::input(
                     "INPUT_SHAPE",
-                    format!("input '{}' must have shape {}, got {dims:?}", spec.name, spec.expected()),
+                    format!(
+                        "input '{}' must have shape {}, got {dims:?}",
+                        spec.name,
+                        spec.expected()
+                    ),
                     json!({ "kind": "shape", "input": spec.name, "expected": spec.expected(), "actual": dims }),
                 )
             };
@@ -242,19 +255,22 @@ impl Model {
             for (d, declared) in dims.iter().zip(&spec.dims) {
                 match declared {
                     Dim::Fixed(n) if n != d => return Err(shape_error()),
-                    Dim::Symbol(s) => match bound.get(s.as_str()) {
-                        Some(first) if first != d => {
-                            return Err(SlimError::input(
+                    Dim::Symbol(s) => {
+                        match bound.get(s.as_str()) {
+                            Some(first) if first != d => return Err(SlimError::input(
                                 "INPUT_SHAPE",
-                                format!("dimension '{s}' is {first} in one input and {d} in input '{}'", spec.name),
+                                format!(
+                                    "dimension '{s}' is {first} in one input and {d} in input '{}'",
+                                    spec.name
+                                ),
                                 json!({ "kind": "symbolConflict", "symbol": s, "first": first, "second": d, "input": spec.name }),
-                            ))
+                            )),
+                            Some(_) => {}
+                            None => {
+                                bound.insert(s.as_str(), *d);
+                            }
                         }
-                        Some(_) => {}
-                        None => {
-                            bound.insert(s.as_str(), *d);
-                        }
-                    },
+                    }
                     _ => {}
                 }
             }
@@ -266,9 +282,10 @@ impl Model {
 
 /// Reads, optimizes and plans (tract may panic on a hostile graph: the caller catches it natively).
 fn plan(bytes: &[u8]) -> Result<Arc<TypedRunnableModel>, SlimError> {
-    let model = nnef()
+    let mut model = nnef()
         .model_for_read(&mut &*bytes)
         .map_err(|e| SlimError::parse(chain(&e)))?;
+    crate::guard::guard_gathers(&mut model).map_err(|e| SlimError::shape("loading", chain(&e)))?;
     let model = model
         .into_optimized()
         .map_err(|e| SlimError::shape("optimizing", chain(&e)))?;
@@ -278,9 +295,10 @@ fn plan(bytes: &[u8]) -> Result<Arc<TypedRunnableModel>, SlimError> {
 }
 
 fn list<'a>(metadata: &'a Value, key: &str) -> Result<&'a Vec<Value>, SlimError> {
-    metadata.get(key).and_then(Value::as_array).ok_or_else(|| {
-        SlimError::parse(format!("{} has no '{key}' list", archive::DESCRIPTION))
-    })
+    metadata
+        .get(key)
+        .and_then(Value::as_array)
+        .ok_or_else(|| SlimError::parse(format!("{} has no '{key}' list", archive::DESCRIPTION)))
 }
 
 fn names(metadata: &Value, key: &str) -> Result<Vec<String>, SlimError> {
@@ -301,7 +319,11 @@ fn input_specs(metadata: &Value) -> Result<Vec<InputSpec>, SlimError> {
         .iter()
         .zip(names)
         .map(|(v, name)| {
-            let dtype = v.get("type").and_then(Value::as_str).unwrap_or_default().to_owned();
+            let dtype = v
+                .get("type")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
             let dims = v
                 .get("dims")
                 .and_then(Value::as_array)

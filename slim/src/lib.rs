@@ -5,6 +5,7 @@
 mod archive;
 mod engine;
 mod error;
+mod guard;
 
 #[cfg(target_arch = "wasm32")]
 mod bindings;

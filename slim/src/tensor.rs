@@ -32,7 +32,9 @@ pub fn from_js(feed: &JsValue) -> Result<Feed, SlimError> {
         let v = d
             .as_f64()
             .filter(|v| v.fract() == 0.0 && *v >= 0.0 && *v <= 2f64.powi(40));
-        dims.push(v.ok_or_else(|| shape_error(&name, "dims of non-negative integers", vec![]))? as usize);
+        dims.push(
+            v.ok_or_else(|| shape_error(&name, "dims of non-negative integers", vec![]))? as usize,
+        );
     }
     let data = get(feed, "data");
     let wrong = || {
@@ -55,7 +57,10 @@ pub fn from_js(feed: &JsValue) -> Result<Feed, SlimError> {
         }
         Err(SlimError::input(
             "INPUT_SHAPE",
-            format!("input '{name}': dims {dims:?} need {} elements, data has {len}", elements.unwrap_or(usize::MAX)),
+            format!(
+                "input '{name}': dims {dims:?} need {} elements, data has {len}",
+                elements.unwrap_or(usize::MAX)
+            ),
             json!({ "kind": "dataLength", "input": name, "dims": dims, "expected": elements.unwrap_or(usize::MAX), "actual": len }),
         ))
     };
@@ -114,26 +119,67 @@ pub fn from_js(feed: &JsValue) -> Result<Feed, SlimError> {
 pub fn to_js(name: &JsValue, value: &Tensor) -> Result<JsValue, SlimError> {
     let failed = |e: TractError| SlimError::run(crate::error::chain(&e));
     let (type_name, data): (&str, JsValue) = match value.datum_type().unquantized() {
-        DatumType::F32 => ("float32", js_sys::Float32Array::from(plain::<f32>(value).map_err(failed)?.as_slice()).into()),
-        DatumType::F64 => ("float64", js_sys::Float64Array::from(plain::<f64>(value).map_err(failed)?.as_slice()).into()),
+        DatumType::F32 => (
+            "float32",
+            js_sys::Float32Array::from(plain::<f32>(value).map_err(failed)?.as_slice()).into(),
+        ),
+        DatumType::F64 => (
+            "float64",
+            js_sys::Float64Array::from(plain::<f64>(value).map_err(failed)?.as_slice()).into(),
+        ),
         DatumType::F16 => {
-            let bits: Vec<u16> = plain::<f16>(value).map_err(failed)?.iter().map(|h| h.to_bits()).collect();
+            let bits: Vec<u16> = plain::<f16>(value)
+                .map_err(failed)?
+                .iter()
+                .map(|h| h.to_bits())
+                .collect();
             ("float16", js_sys::Uint16Array::from(bits.as_slice()).into())
         }
-        DatumType::I8 => ("int8", js_sys::Int8Array::from(plain::<i8>(value).map_err(failed)?.as_slice()).into()),
-        DatumType::U8 => ("uint8", js_sys::Uint8Array::from(plain::<u8>(value).map_err(failed)?.as_slice()).into()),
-        DatumType::I16 => ("int16", js_sys::Int16Array::from(plain::<i16>(value).map_err(failed)?.as_slice()).into()),
-        DatumType::U16 => ("uint16", js_sys::Uint16Array::from(plain::<u16>(value).map_err(failed)?.as_slice()).into()),
-        DatumType::I32 => ("int32", js_sys::Int32Array::from(plain::<i32>(value).map_err(failed)?.as_slice()).into()),
-        DatumType::U32 => ("uint32", js_sys::Uint32Array::from(plain::<u32>(value).map_err(failed)?.as_slice()).into()),
-        DatumType::I64 => ("int64", js_sys::BigInt64Array::from(plain::<i64>(value).map_err(failed)?.as_slice()).into()),
-        DatumType::U64 => ("uint64", js_sys::BigUint64Array::from(plain::<u64>(value).map_err(failed)?.as_slice()).into()),
+        DatumType::I8 => (
+            "int8",
+            js_sys::Int8Array::from(plain::<i8>(value).map_err(failed)?.as_slice()).into(),
+        ),
+        DatumType::U8 => (
+            "uint8",
+            js_sys::Uint8Array::from(plain::<u8>(value).map_err(failed)?.as_slice()).into(),
+        ),
+        DatumType::I16 => (
+            "int16",
+            js_sys::Int16Array::from(plain::<i16>(value).map_err(failed)?.as_slice()).into(),
+        ),
+        DatumType::U16 => (
+            "uint16",
+            js_sys::Uint16Array::from(plain::<u16>(value).map_err(failed)?.as_slice()).into(),
+        ),
+        DatumType::I32 => (
+            "int32",
+            js_sys::Int32Array::from(plain::<i32>(value).map_err(failed)?.as_slice()).into(),
+        ),
+        DatumType::U32 => (
+            "uint32",
+            js_sys::Uint32Array::from(plain::<u32>(value).map_err(failed)?.as_slice()).into(),
+        ),
+        DatumType::I64 => (
+            "int64",
+            js_sys::BigInt64Array::from(plain::<i64>(value).map_err(failed)?.as_slice()).into(),
+        ),
+        DatumType::U64 => (
+            "uint64",
+            js_sys::BigUint64Array::from(plain::<u64>(value).map_err(failed)?.as_slice()).into(),
+        ),
         DatumType::TDim => {
             let ints = value.cast_to::<i64>().map_err(failed)?;
-            ("int64", js_sys::BigInt64Array::from(plain::<i64>(&ints).map_err(failed)?.as_slice()).into())
+            (
+                "int64",
+                js_sys::BigInt64Array::from(plain::<i64>(&ints).map_err(failed)?.as_slice()).into(),
+            )
         }
         DatumType::Bool => {
-            let bytes: Vec<u8> = plain::<bool>(value).map_err(failed)?.iter().map(|b| u8::from(*b)).collect();
+            let bytes: Vec<u8> = plain::<bool>(value)
+                .map_err(failed)?
+                .iter()
+                .map(|b| u8::from(*b))
+                .collect();
             ("bool", js_sys::Uint8Array::from(bytes.as_slice()).into())
         }
         DatumType::String => (
@@ -147,9 +193,17 @@ pub fn to_js(name: &JsValue, value: &Tensor) -> Result<JsValue, SlimError> {
                 .collect::<Array>()
                 .into(),
         ),
-        other => return Err(SlimError::run(format!("an output of type {other:?}, which JS cannot hold"))),
+        other => {
+            return Err(SlimError::run(format!(
+                "an output of type {other:?}, which JS cannot hold"
+            )))
+        }
     };
-    let dims: Array = value.shape().iter().map(|d| JsValue::from_f64(*d as f64)).collect();
+    let dims: Array = value
+        .shape()
+        .iter()
+        .map(|d| JsValue::from_f64(*d as f64))
+        .collect();
     let out = Object::new();
     let _ = Reflect::set(&out, &"name".into(), name);
     let _ = Reflect::set(&out, &"type".into(), &type_name.into());

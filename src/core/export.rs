@@ -33,17 +33,19 @@ pub fn to_nnef(bytes: &[u8], options: LoadOptions) -> Result<Vec<u8>> {
     let mut model = session.template().clone();
     model.analyse(false).map_err(|e| shape("analysing", e))?;
     let typed = model.into_typed().map_err(|e| shape("typing", e))?;
-    let typed = typed
+    let mut typed = typed
         .into_decluttered()
         .map_err(|e| shape("decluttering", e))?;
     let nnef = nnef();
+    lower(&nnef, &mut typed).map_err(|e| shape("lowering for NNEF", e))?;
     if let Some(node) = typed.nodes().iter().find(|n| !serializable(&nnef, n)) {
         return Err(no_form(bytes, node, "no NNEF serializer for this operator").into());
     }
     let description = serde_json::json!({ "metadata": session.metadata() }).to_string();
     let mut out = Vec::new();
-    append_entry(&mut out, DESCRIPTION, description.as_bytes())
-        .map_err(|e| ModelError::Parse { reason: e.to_string() })?;
+    append_entry(&mut out, DESCRIPTION, description.as_bytes()).map_err(|e| ModelError::Parse {
+        reason: e.to_string(),
+    })?;
     let out = nnef
         .write_to_tar_with_config(&typed, out, false, true)
         .map_err(|e| ModelError::NoNnefForm {
@@ -54,6 +56,80 @@ pub fn to_nnef(bytes: &[u8], options: LoadOptions) -> Result<Vec<u8>> {
         })?;
     check_reads_back(&nnef, &out)?;
     Ok(out)
+}
+
+/// Replaces our ops that have a tract-core equivalent with it: the index check in front of
+/// Gather (the slim build puts its own back, slim/src/guard.rs) and ArrayFeatureExtractor (a
+/// Gather on the last axis). Everything else of ours has no NNEF form.
+fn lower(nnef: &tract_nnef::framework::Nnef, model: &mut TypedModel) -> TractResult<()> {
+    use tract_nnef::internal::TypedModelPatch;
+    loop {
+        let mut patch = None;
+        for id in model.eval_order()? {
+            let node = model.node(id);
+            if serializable(nnef, node) {
+                continue;
+            }
+            patch = match &*node.op().name() {
+                "GatherIndexCheck" => Some(TypedModelPatch::rewire(
+                    model,
+                    &node.inputs[..1],
+                    &[node.id.into()],
+                    &|_, xs| Ok(xs.into()),
+                )?),
+                "ArrayFeatureExtractor" => Some(array_feature_extractor(model, node)?),
+                _ => None,
+            };
+            if patch.is_some() {
+                break;
+            }
+        }
+        let Some(patch) = patch else { break };
+        patch.apply(model)?;
+    }
+    model.compact()
+}
+
+/// ArrayFeatureExtractor(x, indices) as tract's Gather on x's last axis (x of rank 0 or 1 taken
+/// as one row, indices flattened and cast to i64), as src/core/ops/ml/features.rs computes it.
+fn array_feature_extractor(
+    model: &TypedModel,
+    node: &TypedNode,
+) -> TractResult<tract_nnef::internal::TypedModelPatch> {
+    use tract_nnef::internal::{AxisOp, TypedModelPatch};
+    use tract_nnef::tract_core::ops::{array::Gather, cast::cast};
+    let mut patch = TypedModelPatch::default();
+    let name = &node.name;
+    let mut x = patch.tap_model(model, node.inputs[0])?;
+    let mut indices = patch.tap_model(model, node.inputs[1])?;
+    let mut rank = model.outlet_fact(node.inputs[0])?.rank();
+    while rank < 2 {
+        x = patch.wire_node(format!("{name}.row{rank}"), AxisOp::Add(0), &[x])?[0];
+        rank += 1;
+    }
+    let fact = model.outlet_fact(node.inputs[1])?.clone();
+    if fact.datum_type != i64::datum_type() {
+        indices = patch.wire_node(format!("{name}.i64"), cast(i64::datum_type()), &[indices])?[0];
+    }
+    let flat = match fact.rank() {
+        0 => Some(AxisOp::Add(0)),
+        1 => None,
+        _ => Some(AxisOp::Reshape(
+            0,
+            fact.shape.to_tvec(),
+            tvec![fact.shape.volume()],
+        )),
+    };
+    if let Some(op) = flat {
+        indices = patch.wire_node(format!("{name}.flat"), op, &[indices])?[0];
+    }
+    let y = patch.wire_node(
+        format!("{name}.gather"),
+        Gather::new(rank - 1),
+        &[x, indices],
+    )?[0];
+    patch.shunt_outside(model, node.id.into(), y)?;
+    Ok(patch)
 }
 
 /// Whether some registry has a writer for the node's op (the lookups of tract's `Registry::serialize`).
@@ -68,7 +144,9 @@ fn serializable(nnef: &tract_nnef::framework::Nnef, node: &TypedNode) -> bool {
     let known = |r: &Registry| {
         if let Some(op) = node.op().downcast_ref::<ops::element_wise::ElementWiseOp>() {
             let id = op.0.type_id();
-            r.unit_element_wise_ops.iter().any(|ew| ew.1.as_ref().type_id() == id)
+            r.unit_element_wise_ops
+                .iter()
+                .any(|ew| ew.1.as_ref().type_id() == id)
                 || r.element_wise_ops.iter().any(|ew| ew.1 == id)
         } else if let Some(op) = node.op().downcast_ref::<ops::binary::TypedBinOp>() {
             let id = op.0.type_id();
@@ -99,13 +177,16 @@ fn no_form(bytes: &[u8], node: &TypedNode, reason: &str) -> ModelError {
     let origin = onnx_nodes
         .iter()
         .filter(|(name, _, _)| {
-            !name.is_empty()
-                && (node.name == *name || node.name.starts_with(&format!("{name}.")))
+            !name.is_empty() && (node.name == *name || node.name.starts_with(&format!("{name}.")))
         })
         .max_by_key(|(name, _, _)| name.len());
     let (node_name, op_type, domain) = match origin {
         Some((name, op, domain)) => (name.clone(), op.clone(), domain.clone()),
-        None => (node.name.clone(), node.op().name().to_string(), String::new()),
+        None => (
+            node.name.clone(),
+            node.op().name().to_string(),
+            String::new(),
+        ),
     };
     ModelError::NoNnefForm {
         op_type,
@@ -138,7 +219,10 @@ fn check_reads_back(nnef: &tract_nnef::framework::Nnef, archive: &[u8]) -> Resul
         op_type: String::new(),
         domain: String::new(),
         node: String::new(),
-        reason: format!("the NNEF archive does not read back: {}", ModelError::chain(&e)),
+        reason: format!(
+            "the NNEF archive does not read back: {}",
+            ModelError::chain(&e)
+        ),
     };
     let model = nnef.model_for_read(&mut &*archive).map_err(failed)?;
     model
