@@ -21,8 +21,17 @@ const SLIM_WASM = path.join(REPO, 'www', 'dist', 'onnx_edge_slim_bg.wasm');
 const FULL_WASM = path.join(REPO, 'www', 'dist', 'onnx_edge_bg.wasm');
 const SKIP = existsSync(SLIM_WASM) ? false : 'the slim wasm is not built (WASM_VARIANTS=slim scripts/build-wasm.sh)';
 
-/** Cases whose models convert to NNEF: an MLP, a CNN and a transformer block with symbolic dims, an LSTM, an embedding (Gather) model, every dtype. */
-const CONVERTED = ['digits_mlp', 'cnn_digits', 'tiny_transformer', 'lstm_float', 'msft_embed_layer_norm', 'identity_all_dtypes'];
+/**
+ * Every fixture whose model converts to NNEF (README "Slim build"): an MLP, a CNN and a transformer block with
+ * symbolic dims, LSTMs (float and dynamically quantized), Gather embeddings, every dtype, a foldable If, and the
+ * com.microsoft ops the core rewrites into standard ONNX.
+ */
+const CONVERTED = [
+  'digits_mlp', 'cnn_digits', 'tiny_transformer', 'lstm_float', 'quant_lstm', 'identity_all_dtypes', 'if_const_cond',
+  'ml_op_array_feature_extractor', 'msft_attention', 'msft_attention_unidirectional', 'msft_dynamic_quantize_lstm',
+  'msft_embed_layer_norm', 'msft_fast_gelu', 'msft_fast_gelu_bias', 'msft_fused_conv_relu', 'msft_fused_matmul_transa',
+  'msft_fused_matmul_transb_alpha', 'msft_matmul_integer_to_float', 'msft_skip_layer_norm', 'msft_skip_layer_norm_bias',
+];
 
 /** @type {typeof import('./slim.js')} */
 let slim;
