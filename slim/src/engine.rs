@@ -255,22 +255,22 @@ impl Model {
             for (d, declared) in dims.iter().zip(&spec.dims) {
                 match declared {
                     Dim::Fixed(n) if n != d => return Err(shape_error()),
-                    Dim::Symbol(s) => {
-                        match bound.get(s.as_str()) {
-                            Some(first) if first != d => return Err(SlimError::input(
+                    Dim::Symbol(s) => match bound.get(s.as_str()) {
+                        Some(first) if first != d => {
+                            return Err(SlimError::input(
                                 "INPUT_SHAPE",
                                 format!(
                                     "dimension '{s}' is {first} in one input and {d} in input '{}'",
                                     spec.name
                                 ),
                                 json!({ "kind": "symbolConflict", "symbol": s, "first": first, "second": d, "input": spec.name }),
-                            )),
-                            Some(_) => {}
-                            None => {
-                                bound.insert(s.as_str(), *d);
-                            }
+                            ))
                         }
-                    }
+                        Some(_) => {}
+                        None => {
+                            bound.insert(s.as_str(), *d);
+                        }
+                    },
                     _ => {}
                 }
             }
