@@ -7,9 +7,11 @@ SHELL := /bin/bash
 setup:
 	./scripts/setup.sh
 
-## The release wasm with +simd128, its JS glue and wasm-opt, into www/dist/ (cargo decides freshness).
+## The release wasm with +simd128, its JS glue and wasm-opt, into www/dist/ (cargo decides freshness),
+## then the slim NNEF-only build (onnx_edge_slim*, README "Slim build").
 wasm:
 	./scripts/build-wasm.sh
+	WASM_VARIANTS=slim ./scripts/build-wasm.sh
 
 ## Everything CI runs.
 test: setup lint-rust test-rust test-wasm-bindgen wasm lint-js test-js test-e2e conformance audit fuzz

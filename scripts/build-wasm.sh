@@ -12,14 +12,17 @@ for variant in $variants; do
 import sys, tomllib
 v = tomllib.load(open("wasm-pack.toml", "rb"))["variants"][sys.argv[1]]
 print(v["rustflags"]); print(v["out_name"]); print(" ".join(v["wasm_opt"]))
+print(v.get("package", "onnx-edge-wasm"))
+print(v.get("target", "wasm" if sys.argv[1] == "simd" else "wasm-" + sys.argv[1]))
 PY
 )
-  rustflags=${cfg[0]}; out_name=${cfg[1]}; opt_flags=${cfg[2]}
-  # The default variant keeps target/wasm (shared with `make test-wasm-bindgen`).
-  target_dir=target/wasm; [ "$variant" = simd ] || target_dir=target/wasm-$variant
-  out=$target_dir/wasm32-unknown-unknown/wasm-release/onnx_edge_wasm.wasm
+  rustflags=${cfg[0]}; out_name=${cfg[1]}; opt_flags=${cfg[2]}; package=${cfg[3]}
+  # The default variant keeps target/wasm (shared with `make test-wasm-bindgen`); CARGO_TARGET_DIR,
+  # when set, replaces target/ (a build outside the repo).
+  target_dir=${CARGO_TARGET_DIR:-target}/${cfg[4]}
+  out=$target_dir/wasm32-unknown-unknown/wasm-release/${package//-/_}.wasm
   RUSTFLAGS="$rustflags" cargo build --locked --target wasm32-unknown-unknown \
-    --profile wasm-release -p onnx-edge-wasm --target-dir "$target_dir"
+    --profile wasm-release -p "$package" --target-dir "$target_dir"
   hash=$(sha256sum "$out" | cut -d' ' -f1)
   stamp="$dist/.$out_name.source-sha256"
   if [ -f "$dist/${out_name}_bg.wasm" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$hash" ]; then

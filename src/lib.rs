@@ -31,6 +31,14 @@ pub fn inspect_model(bytes: &[u8]) -> Result<ModelReport> {
     Ok(crate::core::model::inspect(bytes)?)
 }
 
+/// The model as the NNEF .tar that the slim build runs (`onnx-edge publish --format nnef`): loaded
+/// as [`Session::load`] loads it, decluttered, written with tract's NNEF writer. An operator with
+/// no NNEF form is `MODEL_UNSUPPORTED_OP` ([`ModelError::NoNnefForm`]).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn to_nnef(bytes: &[u8], options: LoadOptions) -> Result<Vec<u8>> {
+    crate::core::export::to_nnef(bytes, options)
+}
+
 /// The op-coverage table of this build (ai.onnx, ai.onnx.ml, com.microsoft).
 pub fn op_coverage() -> Vec<crate::core::ops::Coverage> {
     crate::core::ops::coverage(&crate::core::engine::onnx().op_register)

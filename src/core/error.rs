@@ -54,7 +54,9 @@ impl Error {
                 | ModelError::ExternalData { .. }
                 | ModelError::Cycle { .. } => "MODEL_PARSE",
                 ModelError::TooLarge { .. } => "LIMIT_EXCEEDED",
-                ModelError::UnsupportedOp { .. } => "MODEL_UNSUPPORTED_OP",
+                ModelError::UnsupportedOp { .. } | ModelError::NoNnefForm { .. } => {
+                    "MODEL_UNSUPPORTED_OP"
+                }
                 ModelError::Shape { .. } => "MODEL_SHAPE",
                 ModelError::Run { .. } => "MODEL_RUN",
             },

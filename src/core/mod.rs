@@ -3,6 +3,8 @@
 pub mod drift;
 pub mod engine;
 pub mod error;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod export;
 pub mod integrity;
 pub mod metrics;
 pub mod model;

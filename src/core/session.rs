@@ -146,6 +146,12 @@ impl Session {
         Ok(session)
     }
 
+    /// The parsed graph with the input facts the session enforces (for `export::to_nnef`).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub(crate) fn template(&self) -> &InferenceModel {
+        &self.template
+    }
+
     /// The model's metadata, inputs showing the dims the session enforces.
     pub fn metadata(&self) -> &ModelMetadata {
         &self.metadata

@@ -17,6 +17,7 @@ import { allowsUnsigned, checkTransport, isSameOriginOrNoPage } from './url-poli
  * @property {string} file the model file, relative to the manifest (content-addressed: its sha256 is in the name)
  * @property {number} size bytes
  * @property {string} sha256 lower-case hex
+ * @property {'onnx' | 'nnef'} [format] the file's format: `nnef` for the slim build (`onnx-edge/slim`); absent means onnx
  * @property {string} publishedAt RFC 3339, UTC
  * @property {unknown[]} [inputs] `[{ name, type, dims }]`
  * @property {unknown[]} [outputs]

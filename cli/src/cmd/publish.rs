@@ -1,6 +1,8 @@
 //! `onnx-edge publish MODEL --name N --version V --registry DIR`: adds a version to a registry
 //! folder. A published version is never overwritten: the same bytes again is a no-op, other
-//! bytes under the same version are refused (exit 8).
+//! bytes under the same version are refused (exit 8). `--format nnef` publishes the NNEF archive
+//! that the slim build (`onnx-edge/slim`) runs instead of the .onnx file.
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -41,9 +43,22 @@ pub struct Args {
     /// Rows of the reference inputs kept, with the model's outputs, as the staging gate.
     #[arg(long, default_value_t = 16)]
     gate_rows: usize,
+    /// What to store: the .onnx file, or `nnef`, the archive the slim build runs (converted here;
+    /// a model with an operator NNEF cannot express is refused).
+    #[arg(long, value_enum, default_value_t = Format::Onnx)]
+    format: Format,
     /// Print the new entry as JSON.
     #[arg(long)]
     json: bool,
+}
+
+/// The published file's format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// The .onnx file as given.
+    Onnx,
+    /// tract's NNEF .tar with the `tract_onnx` extension, for the slim build.
+    Nnef,
 }
 
 fn progress(message: &str) -> indicatif::ProgressBar {
@@ -110,11 +125,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
     semver::Version::parse(&args.version)
         .with_context(|| format!("'{}' is not a semantic version", args.version))?;
-    let bytes =
+    let onnx_bytes =
         std::fs::read(&args.model).with_context(|| format!("reading {}", args.model.display()))?;
-    let bar = progress("hashing and inspecting");
-    let sha256 = onnx_edge::integrity::sha256_hex(&bytes);
-    let report = onnx_edge::inspect_model(&bytes)?;
+    let bar = progress("inspecting");
+    let report = onnx_edge::inspect_model(&onnx_bytes)?;
     if let Some(first) = report.unsupported.first() {
         bar.finish_and_clear();
         bail!(onnx_edge::Error::from(onnx_edge::ModelError::unsupported(
@@ -125,6 +139,18 @@ pub fn run(args: Args) -> Result<ExitCode> {
             first.hint.clone()
         )));
     }
+    // The file published: the .onnx as given, or its NNEF conversion (deterministic, so
+    // publishing the same model twice is still a no-op).
+    let (bytes, extension, format) = match args.format {
+        Format::Onnx => (Cow::Borrowed(onnx_bytes.as_slice()), "onnx", None),
+        Format::Nnef => {
+            bar.set_message("converting to NNEF");
+            let archive = onnx_edge::to_nnef(&onnx_bytes, LoadOptions::default())
+                .inspect_err(|_| bar.finish_and_clear())?;
+            (Cow::Owned(archive), "nnef.tar", Some("nnef".to_owned()))
+        }
+    };
+    let sha256 = onnx_edge::integrity::sha256_hex(&bytes);
     std::fs::create_dir_all(&args.registry)
         .with_context(|| format!("creating {}", args.registry.display()))?;
     let mut manifest = registry_dir::load(&args.registry)?;
@@ -142,7 +168,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         None => false,
     };
     if !unchanged {
-        let file = format!("{}/{sha256}.onnx", args.name);
+        let file = format!("{}/{sha256}.{extension}", args.name);
         let path = args.registry.join(&file);
         std::fs::create_dir_all(path.parent().unwrap_or(&args.registry))?;
         if !path.exists() {
@@ -168,7 +194,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         let gate = if references.is_empty() {
             None
         } else {
-            let mut session = Session::load(&bytes, LoadOptions::default())?;
+            let mut session = Session::load(&onnx_bytes, LoadOptions::default())?;
             // The prediction distribution's reference: the model's outputs on all reference rows.
             let predictions = session.run(references.clone(), None)?;
             for (name, t) in predictions
@@ -223,6 +249,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 file,
                 size: bytes.len() as u64,
                 sha256: sha256.clone(),
+                format,
                 published_at: registry_dir::now(),
                 inputs: as_list(inputs),
                 outputs: as_list(outputs),

@@ -52,6 +52,19 @@ pub enum ModelError {
         /// What tract reported.
         reason: String,
     },
+    /// An operator that the NNEF format (the slim build, `publish --format nnef`) cannot express.
+    #[error("{}", no_nnef_message(op_type, domain, node, reason))]
+    NoNnefForm {
+        /// The ONNX op_type of the node (tract's op name when no ONNX node matches), empty when
+        /// tract's writer failed without naming one.
+        op_type: String,
+        /// The node's domain, empty for ai.onnx.
+        domain: String,
+        /// The ONNX node's name (or its first output).
+        node: String,
+        /// What the writer found.
+        reason: String,
+    },
     /// The graph failed while computing (an op refused the values it got).
     #[error("the model failed while running: {reason}")]
     Run {
@@ -93,6 +106,15 @@ impl std::fmt::Display for UnsupportedOp {
         }
         Ok(())
     }
+}
+
+/// "operator ai.onnx.ml:SVMClassifier (node 'svm') has no NNEF form; publish it as ONNX".
+fn no_nnef_message(op_type: &str, domain: &str, node: &str, reason: &str) -> String {
+    if op_type.is_empty() {
+        return format!("the model has no NNEF form ({reason}); publish it as ONNX");
+    }
+    let domain = if domain.is_empty() { "ai.onnx" } else { domain };
+    format!("operator {domain}:{op_type} (node '{node}') has no NNEF form; publish it as ONNX ({reason})")
 }
 
 impl ModelError {

@@ -50,6 +50,10 @@ pub struct VersionEntry {
     pub size: u64,
     /// Its sha256 (lower-case hex).
     pub sha256: String,
+    /// The file's format: `nnef` for the slim build's archive (`publish --format nnef`);
+    /// absent means `onnx`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
     /// When it was published (RFC 3339, UTC).
     pub published_at: String,
     /// Input signature: `[{ name, type, dims }]`.
