@@ -1,0 +1,123 @@
+// The packaged wasm builds side by side (issue 17): size raw and gzipped, engine start (read + compile +
+// instantiate), and iris_rf / cnn_digits latency in Node. Each build is measured in fresh Node processes (one engine
+// per process, and V8 caches a compiled module within a process). Writes bench/results/variants.md.
+//
+//   node bench/variants.mjs            # every build found in www/dist/ (3 starts, 2 s of runs per model)
+//   node bench/variants.mjs --quick    # 1 start, 0.5 s per model: a smoke test
+//   VARIANT_FLAGS=--experimental-wasm-relaxed-simd node bench/variants.mjs   # node flags for the child processes
+
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+
+const run = promisify(execFile);
+const REPO = fileURLToPath(new URL('../', import.meta.url));
+const DIST = path.join(REPO, 'www', 'dist');
+/** Build name -> wasm file (wasm-pack.toml's out_name + `_bg.wasm`); `relaxed` only if someone built it. */
+const BUILDS = { simd: 'onnx_edge_bg.wasm', baseline: 'onnx_edge_baseline_bg.wasm', relaxed: 'onnx_edge_relaxed_bg.wasm' };
+const MODELS = ['iris_rf', 'cnn_digits'];
+
+/**
+ * Child: start the engine on one wasm file, then time each model's first fixture run.
+ * @param {string} file
+ * @param {number} runMs
+ */
+async function child(file, runMs) {
+  const { InferenceSession, Tensor, init } = await import('../www/index.js');
+  const fx = await import('../www/test-support/fixtures.js');
+  const bytes = new Uint8Array(readFileSync(file));
+  const t0 = performance.now();
+  const module = await WebAssembly.compile(bytes);
+  const compileMs = performance.now() - t0;
+  await init(module);
+  const startMs = performance.now() - t0;
+  /** @type {Record<string, { p50: number, p95: number, runs: number, failures: string[] }>} */
+  const latency = {};
+  for (const name of MODELS) {
+    const fixture = await fx.loadCase(name);
+    const model = await fx.loadModel(fixture);
+    if (model.bytes === undefined) throw new Error(model.skip);
+    const session = await InferenceSession.create(model.bytes, fx.caseOptions(fixture));
+    const feeds = fx.buildFeeds(Tensor, fixture.runs[0].inputs);
+    const { failures } = fx.compareOutputs(await session.run(feeds), fixture.runs[0].outputs, fixture.tolerance, fixture.exact);
+    for (const end = performance.now() + runMs / 4; performance.now() < end;) await session.run(feeds); // warm-up
+    const samples = [];
+    for (const end = performance.now() + runMs; performance.now() < end || samples.length < 20;) {
+      const s = performance.now();
+      await session.run(feeds);
+      samples.push(performance.now() - s);
+    }
+    samples.sort((a, b) => a - b);
+    latency[name] = { p50: samples[Math.floor(samples.length / 2)], p95: samples[Math.floor(samples.length * 0.95)], runs: samples.length, failures };
+    await session.release();
+  }
+  console.log(JSON.stringify({ compileMs, startMs, latency }));
+}
+
+/** @param {number[]} values */
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+/** @param {number} n */
+const ms = (n) => n.toFixed(n < 10 ? 3 : 0);
+/** @param {number} bytes */
+const mib = (bytes) => (bytes / 2 ** 20).toFixed(2);
+
+async function main() {
+  if (process.argv[2] === '--child') return child(process.argv[3], Number(process.argv[4]));
+  const quick = process.argv.includes('--quick');
+  const starts = quick ? 1 : 3;
+  const runMs = quick ? 500 : 2000;
+  const flags = (process.env.VARIANT_FLAGS ?? '').split(' ').filter(Boolean);
+  const rows = [];
+  for (const [build, name] of Object.entries(BUILDS)) {
+    const file = path.join(DIST, name);
+    if (!existsSync(file)) continue;
+    const bytes = readFileSync(file);
+    const results = [];
+    for (let i = 0; i < starts; i += 1) {
+      const { stdout } = await run(process.execPath, [...flags, fileURLToPath(import.meta.url), '--child', file, String(runMs)],
+        { cwd: REPO, timeout: 300_000, maxBuffer: 16 << 20 });
+      results.push(JSON.parse(stdout.trim().split('\n').at(-1) ?? 'null'));
+      console.error(`${build}: start ${i + 1}/${starts} done`);
+    }
+    const last = results.at(-1);
+    rows.push({
+      build, name, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length,
+      compileMs: median(results.map((r) => r.compileMs)), startMs: median(results.map((r) => r.startMs)),
+      latency: Object.fromEntries(MODELS.map((m) => [m, { p50: median(results.map((r) => r.latency[m].p50)), p95: median(results.map((r) => r.latency[m].p95)), runs: last.latency[m].runs }])),
+      failures: results.flatMap((r) => MODELS.flatMap((m) => r.latency[m].failures.map((/** @type {string} */ f) => `${m}: ${f}`))),
+    });
+  }
+  const commit = (await run('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO })).stdout.trim();
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  const lines = [
+    '# wasm builds: SIMD vs baseline (Node)',
+    '',
+    `commit ${commit}; ${cpu} x${os.cpus().length}, node ${process.version}${flags.length ? ` ${flags.join(' ')}` : ''}; ${new Date().toISOString()}`,
+    `${starts} fresh process(es) per build (medians); per model ${runMs} ms of runs on the fixture's first input after a warm-up;`,
+    'start = WebAssembly.compile of the bytes + init (instantiate); gzip level 9.',
+    '',
+    `| build | file | raw MiB | gzip MiB | compile ms | compile + instantiate ms | ${MODELS.map((m) => `${m} p50 / p95 ms`).join(' | ')} |`,
+    `| --- | --- | ---: | ---: | ---: | ---: | ${MODELS.map(() => '---:').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.build} | ${r.name} | ${mib(r.raw)} | ${mib(r.gzip)} | ${ms(r.compileMs)} | ${ms(r.startMs)} | ${MODELS.map((m) => `${ms(r.latency[m].p50)} / ${ms(r.latency[m].p95)}`).join(' | ')} |`),
+    '',
+  ];
+  const simd = rows.find((r) => r.build === 'simd');
+  for (const r of rows.filter((row) => row !== simd && simd !== undefined)) {
+    const s = /** @type {typeof r} */ (simd);
+    lines.push(`- ${r.build} / simd: ${MODELS.map((m) => `${m} p50 x${(r.latency[m].p50 / s.latency[m].p50).toFixed(2)}`).join(', ')}; gzip size x${(r.gzip / s.gzip).toFixed(2)}`);
+  }
+  const failures = rows.flatMap((r) => r.failures.map((f) => `${r.build} ${f}`));
+  lines.push(failures.length === 0 ? '- every build matched the fixtures\' reference outputs' : `- MISMATCHES: ${failures.join('; ')}`);
+  lines.push(`- load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')} (on ${os.cpus().length} cores: above that, other processes competed)`, '');
+  const out = path.join(REPO, 'bench', 'results', 'variants.md');
+  await writeFile(out, lines.join('\n'));
+  console.log(lines.join('\n'));
+  if (failures.length > 0) process.exitCode = 1;
+}
+
+await main();
