@@ -8,8 +8,15 @@ setup:
 	./scripts/setup.sh
 
 ## The release wasm with +simd128, its JS glue and wasm-opt, into www/dist/ (cargo decides freshness).
+## WASM_VARIANTS="simd baseline" make wasm also builds the no-SIMD fallback (wasm-pack.toml; its own target dir).
 wasm:
 	./scripts/build-wasm.sh
+
+## Every packaged build: the SIMD one and the baseline (no SIMD) one that init() loads where SIMD is missing.
+## A clean baseline build costs as much as the SIMD one (its own cargo target dir, target/wasm-baseline).
+.PHONY: wasm-all
+wasm-all:
+	WASM_VARIANTS="simd baseline" ./scripts/build-wasm.sh
 
 ## Everything CI runs.
 test: setup lint-rust test-rust test-wasm-bindgen wasm lint-js test-js test-e2e conformance audit fuzz
