@@ -10,9 +10,9 @@
 // `engineEvents` (a `reset` event) and counted (`engineResetCount()`, telemetry's onnx_edge_engine_resets_total).
 //
 // Two builds are packaged (issue 17): dist/onnx_edge_bg.wasm with wasm SIMD, and dist/onnx_edge_baseline_bg.wasm
-// without, for runtimes that lack SIMD (detected by validating a tiny SIMD module, wasm-features.js). wasm-bindgen
-// makes the same glue for both (only the default file name in it differs, and we always hand it a compiled
-// Module), so the one glue serves either. `engineInfo()` says which build runs.
+// without, for runtimes that lack SIMD (detected by validating a tiny SIMD module, wasm-features.js). Both are
+// bound under the default's name (scripts/build-wasm.sh), so they import the same names from the same module and
+// the one glue instantiates either (we always hand it a compiled Module). `engineInfo()` says which build runs.
 
 import * as firstGlue from './dist/onnx_edge.js';
 import { ErrorCode, OnnxEdgeError, argumentError, isWasmTrap, rethrowFromWasm } from './errors.js';
