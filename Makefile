@@ -1,7 +1,7 @@
 # onnx-edge build and test entry points. `make test` is what CI runs (see .ci/run and README.md).
 SHELL := /bin/bash
 
-.PHONY: setup wasm cli lint lint-rust lint-js test test-rust test-wasm-bindgen test-js test-e2e lint demo fixtures conformance clean
+.PHONY: setup wasm cli bench bench-native bench-models lint lint-rust lint-js test test-rust test-wasm-bindgen test-js test-e2e lint demo fixtures conformance clean
 
 ## Installs every tool the build and the tests need (idempotent; Debian 12).
 setup:
@@ -84,6 +84,23 @@ conformance: cli
 	node tests/conformance/run-wasm.mjs
 	node tests/conformance/report.mjs
 	node tests/conformance/check.mjs
+
+## Benchmarks (issue 17): onnx-edge in Node vs onnxruntime-web (wasm, 1 thread) vs native tract through the core,
+## on the same inputs; writes BENCHMARKS.md, bench/results/compare.json and bench/results/benchmarks.svg (~15 min).
+## The large models come from `make bench-models` (needs torch + torchvision: BENCH_PYTHON=/path/to/python);
+## without them the table has the fixture models only. Not part of `make test` or CI.
+bench: wasm bench-native
+	-@$(MAKE) --no-print-directory bench-models
+	node --expose-gc bench/compare.mjs --native target/release/bench_native
+
+## The native column's binary: release without LTO (fat LTO of tract takes too long here; kernels are the same).
+bench-native:
+	CARGO_PROFILE_RELEASE_LTO=false cargo build --locked --release -p onnx-edge-cli --bin bench_native
+
+BENCH_PYTHON ?= python3
+## torchvision CNNs (random weights) and PP-OCR det/rec into target/bench-models/ (skipped when already there).
+bench-models:
+	$(BENCH_PYTHON) bench/make_models.py
 
 clean:
 	rm -rf www/dist target

@@ -6,7 +6,8 @@
 #   RUSTC_BOOTSTRAP=1 cargo fuzz run -O --sanitizer none <target> <file>
 # and keep it as a regression test (tests/fixtures/fuzz-regressions/, tests/native/fuzz_regressions.rs).
 #
-# Environment: FUZZ_SECONDS (per target), FUZZ_TARGETS (space-separated, default all three).
+# Environment: FUZZ_SECONDS (per target), FUZZ_TARGETS (space-separated, default all three),
+# FUZZ_SEED (libFuzzer seed, default fixed; 0 for a random one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,6 +43,10 @@ max_len() {
   esac
 }
 
+# A fixed seed by default, so that CI explores the same way on every run and fails only when a change
+# breaks something (FUZZ_SEED=0 lets libFuzzer pick one, for longer hunts; crashes become regressions).
+seed=${FUZZ_SEED:-20261126}
+
 mkdir -p fuzz/target/logs
 failed=()
 for target in "${targets[@]}"; do
@@ -51,7 +56,7 @@ for target in "${targets[@]}"; do
   log=fuzz/target/logs/$target.log
   echo "fuzz: $target for ${seconds} s (log $log)"
   if nice -n 10 cargo fuzz run "${build_flags[@]}" "$target" "$scratch" "fuzz/corpus/$target" -- \
-    -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
+    -max_total_time="$seconds" -seed="$seed" -rss_limit_mb=2048 -timeout=10 \
     -max_len="$(max_len "$target")" -print_final_stats=1 >"$log" 2>&1; then
     grep -E '^stat::(number_of_executed_units|peak_rss_mb|new_units_added)' "$log" | sed "s/^/fuzz: $target /"
   else

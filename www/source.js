@@ -85,7 +85,11 @@ export async function readResponse(response, options = {}) {
     checkSize(total, options);
   }
   try {
-    if (!response.body || (options.maxBytes === undefined && options.onProgress === undefined)) {
+    // The stream is read only when it must be: for progress, or to enforce the limit without a Content-Length
+    // (Content-Length was checked above). Chromium with a disk cache reports a body read through a stream reader as
+    // an aborted request.
+    const mustStream = options.onProgress !== undefined || (options.maxBytes !== undefined && total === undefined);
+    if (!response.body || !mustStream) {
       const bytes = new Uint8Array(await response.arrayBuffer());
       checkSize(bytes.byteLength, options);
       options.onProgress?.({ loaded: bytes.byteLength, total });

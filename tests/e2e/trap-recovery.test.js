@@ -1,5 +1,6 @@
 // Trap recovery end to end (issue 18), in Node against www/dist: real traps of the wasm instance (a tract panic on
-// a Gather index past the end of its data, at run time and while loading) are answered with ENGINE; the instance is
+// a OneHot index past its depth, at run time and while loading: tract-core 0.23.9 one_hot.rs:89) are answered with
+// ENGINE; the instance is
 // replaced at once, announced on `engineEvents` and counted in telemetry; every other live session keeps
 // predicting what onnxruntime predicted, including runs that were queued when the trap happened. Also the planned
 // replacement when a run leaves wasm memory past limits.maxWasmMemoryBytes.
@@ -78,7 +79,7 @@ describe('trap recovery', () => {
   /** @type {InferenceSession} */
   let nested;
   /** @type {InferenceSession} */
-  let gather;
+  let onehot;
   const telemetry = new Telemetry();
 
   before(async () => {
@@ -88,21 +89,21 @@ describe('trap recovery', () => {
     const bad = async (/** @type {string} */ name) => new Uint8Array(await readFile(path.join(BAD, `${name}.onnx`)));
     irisSession = await InferenceSession.create(irisBytes, { telemetry, model: { name: 'iris', version: '1' } });
     nested = await InferenceSession.create(await bad('nested_if_8'));
-    gather = await InferenceSession.create(await bad('gather_input_index'));
+    onehot = await InferenceSession.create(await bad('onehot_input_index'));
   });
 
   after(async () => {
-    await Promise.all([irisSession?.release(), nested?.release(), gather?.release()]);
+    await Promise.all([irisSession?.release(), nested?.release(), onehot?.release()]);
   });
 
   test('a panic at run time: ENGINE for that call, a reset event, and every live session (the trapping one too) predicts', async () => {
-    await predicts(gather, references.gather_input_index.runs);
+    await predicts(onehot, references.onehot_input_index.runs);
     const before = await liveEngine();
     const resetsBefore = engineResetCount();
     const reset = nextReset();
     // Runs queued on other sessions around the trapping call must all be answered, and answered right.
     const queued = Array.from({ length: 8 }, () => predicts(irisSession, iris.runs));
-    const trap = engineError(gather.run({ x: new Tensor('float32', [1], [1]), i: new Tensor('int64', [7n], [1]) }));
+    const trap = engineError(onehot.run({ x: new Tensor('float32', [1], []), i: new Tensor('int64', [9n], [1]) }));
     queued.push(predicts(nested, references.nested_if_8.runs));
     const error = await trap;
     assert.equal(error.code, 'ENGINE');
@@ -119,16 +120,16 @@ describe('trap recovery', () => {
     assert.notEqual(after, before);
     await predicts(irisSession, iris.runs);
     await predicts(nested, references.nested_if_8.runs);
-    await predicts(gather, references.gather_input_index.runs);
+    await predicts(onehot, references.onehot_input_index.runs);
     assert.match(telemetry.prometheus(), new RegExp(`^onnx_edge_engine_resets_total ${engineResetCount()}$`, 'm'));
   });
 
   test('a panic while loading: ENGINE for create, the live sessions keep predicting', async () => {
     const before = engineResetCount();
     const reset = nextReset();
-    const error = await engineError(InferenceSession.create(new Uint8Array(await readFile(path.join(BAD, 'gather_out_of_range.onnx')))));
-    // Pending in the core (www/bad-input.test.js PENDING.gather_out_of_range): today this load traps. When the core
-    // answers MODEL_SHAPE instead, this test's trap must come from elsewhere.
+    const error = await engineError(InferenceSession.create(new Uint8Array(await readFile(path.join(BAD, 'onehot_out_of_range.onnx')))));
+    // A tract panic while the load folds the constant. When the core answers it with a typed error (ONNX wants a row
+    // of off_value), this test's trap must come from elsewhere.
     assert.equal(error.code, 'ENGINE', `the load no longer traps (${error.code}): pick another trap for this test`);
     assert.equal((await reset).reason, 'trap');
     assert.equal(engineResetCount(), before + 1);
@@ -139,12 +140,12 @@ describe('trap recovery', () => {
   test('traps in a row: each one is answered, each replacement announced, and sessions still predict', async () => {
     for (let i = 0; i < 3; i += 1) {
       const reset = nextReset();
-      const error = await engineError(gather.run({ x: new Tensor('float32', [1], [1]), i: new Tensor('int64', [-4n], [1]) }));
+      const error = await engineError(onehot.run({ x: new Tensor('float32', [1], []), i: new Tensor('int64', [-9n], [1]) }));
       assert.equal(error.code, 'ENGINE');
       await reset;
       await predicts(irisSession, iris.runs);
     }
-    await predicts(gather, references.gather_input_index.runs);
+    await predicts(onehot, references.onehot_input_index.runs);
     await predicts(nested, references.nested_if_8.runs);
   });
 
@@ -201,7 +202,7 @@ test('trap recovery in headless Chromium: ENGINE, a reset event, both sessions p
     assert.deepEqual(result.trap, { code: 'ENGINE', trap: true });
     assert.deepEqual(result.event, { generation: 2, reason: 'trap' });
     iris.runs.forEach((run, i) => assert.deepEqual(compareOutputs(result.irisRuns[i], run.outputs, { atol: 1e-4, rtol: 1e-4 }).failures, [], `iris run ${i}`));
-    references.gather_input_index.runs.forEach((run, i) => assert.deepEqual(compareOutputs(result.gatherRuns[i], run.outputs, { atol: 1e-4, rtol: 1e-4 }).failures, [], `gather run ${i}`));
+    references.onehot_input_index.runs.forEach((run, i) => assert.deepEqual(compareOutputs(result.onehotRuns[i], run.outputs, { atol: 1e-4, rtol: 1e-4 }).failures, [], `onehot run ${i}`));
     const glue = server.log.filter((entry) => entry.path.includes('onnx_edge.js'));
     assert.ok(glue.some((entry) => entry.path.includes('generation=2')), 'the glue was imported again for the new engine');
     assert.deepEqual(problems, []);

@@ -152,3 +152,13 @@ fn load_model_if_output_from_nested_branch() {
     let error = replay_load("load_model-if-output-from-nested-branch.bin");
     assert_eq!(error.code(), "MODEL_PARSE");
 }
+
+// load_model: a tiny transformer whose LayerNormalization has axis -7493989779944505345. tract-onnx
+// 0.23.9's shape rules loop over 0..axis (as usize): the load hung (a 10 s fuzz timeout). The
+// guard in src/core/ops/onnx/guards.rs refuses an axis outside [-64, 64).
+#[test]
+fn load_model_layer_norm_axis_hang() {
+    let error = replay_load("load_model-layer-norm-axis-hang.bin");
+    assert_eq!(error.code(), "MODEL_PARSE");
+    assert!(error.to_string().contains("axis"), "{error}");
+}

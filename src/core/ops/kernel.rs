@@ -143,17 +143,25 @@ pub fn batch_dim(fact: &TypedFact) -> TractResult<TDim> {
     }
 }
 
-/// A buffer of `T::default()` for a shape computed from input values: an error, not an abort,
-/// when the shape overflows or the memory cannot be had.
-pub fn zeroed<T: Clone + Default>(shape: &[usize]) -> TractResult<Vec<T>> {
-    let len = shape
-        .iter()
-        .try_fold(1usize, |acc, d| acc.checked_mul(*d))
-        .ok_or_else(|| format_err!("shape {shape:?} is too large"))?;
-    let mut buffer = Vec::new();
-    buffer
-        .try_reserve_exact(len)
-        .map_err(|_| format_err!("cannot allocate a tensor of shape {shape:?}"))?;
-    buffer.resize(len, T::default());
-    Ok(buffer)
+/// A fact with the dims known before typing (`None`: left open), for `Kernel::inference_facts`
+/// of ops whose output dims depend on input values.
+pub fn partial_fact(dt: DatumType, dims: impl IntoIterator<Item = Option<TDim>>) -> InferenceFact {
+    let dims: TVec<DimFact> = dims
+        .into_iter()
+        .map(|d| d.map(DimFact::from).unwrap_or_default())
+        .collect();
+    InferenceFact::dt_shape(dt, ShapeFactoid::closed(dims))
+}
+
+/// The typed fact of such an op, once `Kernel::bind_symbols` has given every open dim a symbol.
+pub fn bound_fact(
+    op: &str,
+    dt: DatumType,
+    dims: impl IntoIterator<Item = Option<TDim>>,
+) -> TractResult<TypedFact> {
+    let dims = dims
+        .into_iter()
+        .collect::<Option<TVec<TDim>>>()
+        .ok_or_else(|| format_err!("{op} was typed without its symbols"))?;
+    Ok(dt.fact(dims))
 }

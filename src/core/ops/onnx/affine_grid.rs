@@ -8,7 +8,8 @@ use tract_onnx::pb::NodeProto;
 use tract_onnx::prelude::*;
 use tract_onnx::tract_hir::internal::*;
 
-use crate::core::ops::kernel::{boxed, zeroed, Kernel};
+use super::alloc::zeros;
+use crate::core::ops::kernel::{bound_fact, boxed, partial_fact, Kernel};
 
 /// Registers AffineGrid.
 pub fn register(reg: &mut tract_onnx::model::OnnxOpRegister) {
@@ -106,15 +107,8 @@ impl Kernel for AffineGrid {
     }
 
     fn inference_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<InferenceFact>> {
-        let dims: TVec<DimFact> = self
-            .dims(inputs, |_| None)?
-            .into_iter()
-            .map(|d| d.map(DimFact::from).unwrap_or_default())
-            .collect();
-        Ok(tvec![InferenceFact::dt_shape(
-            inputs[0].datum_type,
-            ShapeFactoid::closed(dims)
-        )])
+        let dims = self.dims(inputs, |_| None)?;
+        Ok(tvec![partial_fact(inputs[0].datum_type, dims)])
     }
 
     fn bind_symbols(&mut self, symbols: &SymbolScope, inputs: &[&TypedFact]) {
@@ -126,12 +120,8 @@ impl Kernel for AffineGrid {
     }
 
     fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
-        let dims = self
-            .dims(inputs, |i| self.dims.get(i).cloned().map(TDim::from))?
-            .into_iter()
-            .collect::<Option<TVec<TDim>>>()
-            .ok_or_else(|| format_err!("AffineGrid was typed without its symbols"))?;
-        Ok(tvec![inputs[0].datum_type.fact(dims)])
+        let dims = self.dims(inputs, |i| self.dims.get(i).cloned().map(TDim::from))?;
+        Ok(tvec![bound_fact("AffineGrid", inputs[0].datum_type, dims)?])
     }
 
     fn eval(&self, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
@@ -151,7 +141,7 @@ impl Kernel for AffineGrid {
         let mut shape = vec![n];
         shape.extend(&sizes);
         shape.push(rank);
-        let mut out = zeroed::<f64>(&shape)?;
+        let mut out = zeros::<f64>(&shape)?;
         let points: usize = out.len() / (n * rank).max(1);
         let cols = rank + 1;
         let mut ix = 0;

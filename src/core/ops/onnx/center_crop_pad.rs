@@ -7,7 +7,8 @@ use tract_onnx::prelude::*;
 use tract_onnx::tract_hir::internal::*;
 use tract_onnx::tract_hir::tract_ndarray::Slice;
 
-use crate::core::ops::kernel::{boxed, zeroed, Kernel};
+use super::alloc::zeros;
+use crate::core::ops::kernel::{bound_fact, boxed, partial_fact, Kernel};
 
 /// Registers CenterCropPad.
 pub fn register(reg: &mut tract_onnx::model::OnnxOpRegister) {
@@ -101,7 +102,7 @@ fn lengths(shape: &Tensor, axes: usize) -> TractResult<Vec<usize>> {
 
 fn crop_pad<T: Datum>(x: &Tensor, out_shape: &[usize]) -> TractResult<Tensor> {
     let input = x.to_plain_array_view::<T>()?;
-    let mut out = tract_ndarray::ArrayD::from_shape_vec(out_shape, zeroed::<T>(out_shape)?)?;
+    let mut out = tract_ndarray::ArrayD::from_shape_vec(out_shape, zeros::<T>(out_shape)?)?;
     // Per axis: where the kept part starts in the input and in the output, and its length.
     let ranges: Vec<(usize, usize, usize)> = x
         .shape()
@@ -133,15 +134,8 @@ impl Kernel for CenterCropPad {
     }
 
     fn inference_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<InferenceFact>> {
-        let dims: TVec<DimFact> = self
-            .dims(inputs, |_| None)?
-            .into_iter()
-            .map(|d| d.map(DimFact::from).unwrap_or_default())
-            .collect();
-        Ok(tvec![InferenceFact::dt_shape(
-            inputs[0].datum_type,
-            ShapeFactoid::closed(dims)
-        )])
+        let dims = self.dims(inputs, |_| None)?;
+        Ok(tvec![partial_fact(inputs[0].datum_type, dims)])
     }
 
     fn bind_symbols(&mut self, symbols: &SymbolScope, inputs: &[&TypedFact]) {
@@ -152,12 +146,12 @@ impl Kernel for CenterCropPad {
     }
 
     fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
-        let dims = self
-            .dims(inputs, |axis| self.dims.get(axis).cloned().map(TDim::from))?
-            .into_iter()
-            .collect::<Option<TVec<TDim>>>()
-            .ok_or_else(|| format_err!("CenterCropPad was typed without its symbols"))?;
-        Ok(tvec![inputs[0].datum_type.fact(dims)])
+        let dims = self.dims(inputs, |axis| self.dims.get(axis).cloned().map(TDim::from))?;
+        Ok(tvec![bound_fact(
+            "CenterCropPad",
+            inputs[0].datum_type,
+            dims
+        )?])
     }
 
     fn eval(&self, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {

@@ -7,7 +7,8 @@ use tract_onnx::pb::NodeProto;
 use tract_onnx::prelude::*;
 use tract_onnx::tract_hir::internal::*;
 
-use crate::core::ops::kernel::{boxed, zeroed, Kernel};
+use super::alloc::zeros;
+use crate::core::ops::kernel::{bound_fact, boxed, partial_fact, Kernel};
 
 /// Registers Col2Im.
 pub fn register(reg: &mut tract_onnx::model::OnnxOpRegister) {
@@ -152,15 +153,8 @@ impl Kernel for Col2Im {
     }
 
     fn inference_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<InferenceFact>> {
-        let dims: TVec<DimFact> = self
-            .dims(inputs, |_| None)?
-            .into_iter()
-            .map(|d| d.map(DimFact::from).unwrap_or_default())
-            .collect();
-        Ok(tvec![InferenceFact::dt_shape(
-            inputs[0].datum_type,
-            ShapeFactoid::closed(dims)
-        )])
+        let dims = self.dims(inputs, |_| None)?;
+        Ok(tvec![partial_fact(inputs[0].datum_type, dims)])
     }
 
     fn bind_symbols(&mut self, symbols: &SymbolScope, inputs: &[&TypedFact]) {
@@ -175,12 +169,8 @@ impl Kernel for Col2Im {
     }
 
     fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
-        let dims = self
-            .dims(inputs, |i| self.dims.get(i).cloned().map(TDim::from))?
-            .into_iter()
-            .collect::<Option<TVec<TDim>>>()
-            .ok_or_else(|| format_err!("Col2Im was typed without its symbols"))?;
-        Ok(tvec![inputs[0].datum_type.fact(dims)])
+        let dims = self.dims(inputs, |i| self.dims.get(i).cloned().map(TDim::from))?;
+        Ok(tvec![bound_fact("Col2Im", inputs[0].datum_type, dims)?])
     }
 
     fn eval(&self, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
@@ -209,7 +199,7 @@ impl Kernel for Col2Im {
         let data = data.try_as_plain_ram()?.as_slice::<f64>()?.to_vec();
         let mut shape = vec![n, c];
         shape.extend(&axes.image);
-        let mut out = zeroed::<f64>(&shape)?;
+        let mut out = zeros::<f64>(&shape)?;
         // No overflow: the whole output's size was checked (and no plane when n * c is 0).
         let plane = out.len() / (n * c).max(1);
         for nc in 0..n * c {

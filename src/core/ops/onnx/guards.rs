@@ -1,6 +1,8 @@
 //! Configurations where tract 0.23.9 computes a wrong answer, refused at load with a typed
 //! error (MODEL_PARSE naming the attribute) rather than run:
-//! - LSTM, GRU, RNN (ONNX opsets 7-22) with `direction="reverse"`: tract runs them forward.
+//! - LSTM, GRU, RNN (ONNX opsets 7-22) with `direction="reverse"`: tract runs them forward;
+//! - LayerNormalization (opset 17) with an `axis` no tensor can have: tract's shape rules loop
+//!   over `0..axis` as usize, so a huge one hangs the load (found by fuzzing).
 //!
 //! (Attention, once guarded here, is ours: see attention.rs.)
 use tract_onnx::model::{OnnxOpRegister, ParsingContext};
@@ -10,7 +12,11 @@ use tract_onnx::tract_hir::internal::*;
 
 type Builder = fn(&ParsingContext, &NodeProto) -> TractResult<(Box<dyn InferenceOp>, Vec<String>)>;
 
-const GUARDED: &[&str] = &["LSTM", "GRU", "RNN"];
+const GUARDED: &[&str] = &["LSTM", "GRU", "RNN", "LayerNormalization"];
+
+/// Largest tensor rank an `axis` attribute may point into (ONNX sets none; real models stay
+/// far below).
+const MAX_RANK: i64 = 64;
 
 static STOCK: std::sync::OnceLock<Vec<(&'static str, Builder)>> = std::sync::OnceLock::new();
 
@@ -31,11 +37,7 @@ fn build(
     node: &NodeProto,
 ) -> TractResult<(Box<dyn InferenceOp>, Vec<String>)> {
     if let Some(why) = refusal(node)? {
-        bail!(
-            "{} node {:?}: {why} (tract 0.23.9 gives wrong values for it)",
-            node.op_type,
-            node.name
-        );
+        bail!("{} node {:?}: {why}", node.op_type, node.name);
     }
     let stock = STOCK
         .get()
@@ -49,8 +51,16 @@ fn refusal(node: &NodeProto) -> TractResult<Option<String>> {
     match node.op_type.as_str() {
         "LSTM" | "GRU" | "RNN" => {
             let direction = node.get_attr_opt::<&str>("direction")?.unwrap_or("forward");
-            Ok((direction == "reverse")
-                .then(|| "direction=\"reverse\" is not supported".to_owned()))
+            Ok((direction == "reverse").then(|| {
+                "direction=\"reverse\" is not supported (tract 0.23.9 gives wrong values for it)"
+                    .to_owned()
+            }))
+        }
+        "LayerNormalization" => {
+            let axis = node.get_attr_opt::<i64>("axis")?.unwrap_or(-1);
+            Ok((!(-MAX_RANK..MAX_RANK).contains(&axis)).then(|| {
+                format!("axis {axis} is out of range (this build takes tensors of rank up to {MAX_RANK})")
+            }))
         }
         _ => Ok(None),
     }

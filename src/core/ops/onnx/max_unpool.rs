@@ -9,7 +9,8 @@ use tract_onnx::prelude::*;
 use tract_onnx::tract_hir::internal::*;
 use tract_onnx::tract_hir::tract_ndarray::{ArrayD, Slice};
 
-use crate::core::ops::kernel::{boxed, zeroed, Kernel};
+use super::alloc::zeros;
+use crate::core::ops::kernel::{bound_fact, boxed, partial_fact, Kernel};
 
 /// Registers MaxUnpool.
 pub fn register(reg: &mut tract_onnx::model::OnnxOpRegister) {
@@ -128,7 +129,7 @@ fn unpool<T: Datum>(
         indices.len(),
         values.len()
     );
-    let mut y = zeroed::<T>(inferred)?;
+    let mut y = zeros::<T>(inferred)?;
     for (v, &i) in values.iter().zip(indices) {
         let slot = usize::try_from(i)
             .ok()
@@ -140,7 +141,7 @@ fn unpool<T: Datum>(
         return Ok(ArrayD::from_shape_vec(inferred, y)?.into_tensor());
     }
     let y = ArrayD::from_shape_vec(inferred, y)?;
-    let mut out = ArrayD::from_shape_vec(shape, zeroed::<T>(shape)?)?;
+    let mut out = ArrayD::from_shape_vec(shape, zeros::<T>(shape)?)?;
     out.slice_each_axis_mut(|ax| Slice::from(0..inferred[ax.axis.index()]))
         .assign(&y);
     Ok(out.into_tensor())
@@ -152,15 +153,8 @@ impl Kernel for MaxUnpool {
     }
 
     fn inference_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<InferenceFact>> {
-        let dims: TVec<DimFact> = self
-            .dims(inputs, |_| None)?
-            .into_iter()
-            .map(|d| d.map(DimFact::from).unwrap_or_default())
-            .collect();
-        Ok(tvec![InferenceFact::dt_shape(
-            inputs[0].datum_type,
-            ShapeFactoid::closed(dims)
-        )])
+        let dims = self.dims(inputs, |_| None)?;
+        Ok(tvec![partial_fact(inputs[0].datum_type, dims)])
     }
 
     fn bind_symbols(&mut self, symbols: &SymbolScope, inputs: &[&TypedFact]) {
@@ -171,12 +165,8 @@ impl Kernel for MaxUnpool {
     }
 
     fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
-        let dims = self
-            .dims(inputs, |i| self.dims.get(i).cloned().map(TDim::from))?
-            .into_iter()
-            .collect::<Option<TVec<TDim>>>()
-            .ok_or_else(|| format_err!("MaxUnpool was typed without its symbols"))?;
-        Ok(tvec![inputs[0].datum_type.fact(dims)])
+        let dims = self.dims(inputs, |i| self.dims.get(i).cloned().map(TDim::from))?;
+        Ok(tvec![bound_fact("MaxUnpool", inputs[0].datum_type, dims)?])
     }
 
     fn eval(&self, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {

@@ -154,6 +154,15 @@ impl Kernel for MinMax {
         } else if dt == bool::datum_type() {
             let pick: fn(bool, bool) -> bool = if max { |a, b| a | b } else { |a, b| a & b };
             fold(x, &axes, !max, pick)?
+        } else if dt == TDim::datum_type() {
+            // tract holds some int64 values (shapes, and what is computed from them) as TDim.
+            let x64 = x.cast_to::<i64>()?;
+            let r = if max {
+                fold(&x64, &axes, i64::MIN, |a, b| a.max(b))?
+            } else {
+                fold(&x64, &axes, i64::MAX, |a, b| a.min(b))?
+            };
+            r.cast_to_dt(dt)?.into_owned()
         } else {
             macro_rules! ints {
                 ($($t:ty),*) => {
@@ -185,4 +194,46 @@ fn fold<T: Datum + Copy>(
         a = a.fold_axis(tract_ndarray::Axis(axis), init, |acc, v| pick(*acc, *v));
     }
     Ok(a.into_tensor())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn op(max: bool) -> MinMax {
+        MinMax {
+            max,
+            attr_axes: None,
+            axes_input: false,
+            keepdims: false,
+            noop_with_empty_axes: false,
+        }
+    }
+
+    fn values<T: Datum + Copy>(t: &Tensor) -> Vec<T> {
+        let plain = t.try_as_plain_ram().expect("plain");
+        plain.as_slice::<T>().expect("slice").to_vec()
+    }
+
+    #[test]
+    fn int64_held_as_tdim_reduces_like_int64() {
+        // tract types Cast(bool -> int64) of a comparison as TDim in some graphs (the rollout fixture).
+        let x = tensor1(&[0i64, 1, 0])
+            .cast_to::<TDim>()
+            .map(|t| t.into_owned());
+        let x = x.expect("cast").into_tvalue();
+        let max = op(true).eval(tvec![x.clone()]).expect("max");
+        assert_eq!(values::<i64>(&max[0].cast_to::<i64>().expect("i64")), [1]);
+        let min = op(false).eval(tvec![x]).expect("min");
+        assert_eq!(values::<i64>(&min[0].cast_to::<i64>().expect("i64")), [0]);
+    }
+
+    #[test]
+    fn an_all_minus_infinity_row_stays_minus_infinity() {
+        let mut op = op(true);
+        op.attr_axes = Some(vec![1]);
+        let x = tensor2(&[[f32::NEG_INFINITY, f32::NEG_INFINITY], [1.0, -2.0]]).into_tvalue();
+        let max = op.eval(tvec![x]).expect("max");
+        assert_eq!(values::<f32>(&max[0]), [f32::NEG_INFINITY, 1.0]);
+    }
 }

@@ -10,7 +10,7 @@ use tract_onnx::prelude::*;
 use tract_onnx::tract_hir::internal::*;
 use tract_onnx::tract_hir::tract_ndarray::{ArrayViewD, Axis};
 
-use crate::core::ops::kernel::{boxed, Kernel};
+use crate::core::ops::kernel::{boxed, partial_fact, Kernel};
 
 /// Registers Unique.
 pub fn register(reg: &mut tract_onnx::model::OnnxOpRegister) {
@@ -162,13 +162,7 @@ impl Kernel for Unique {
         Ok(self
             .shapes(inputs[0], None)?
             .into_iter()
-            .map(|(dt, shape)| {
-                let dims: TVec<DimFact> = shape
-                    .into_iter()
-                    .map(|d| d.map(DimFact::from).unwrap_or_default())
-                    .collect();
-                InferenceFact::dt_shape(dt, ShapeFactoid::closed(dims))
-            })
+            .map(|(dt, shape)| partial_fact(dt, shape))
             .collect())
     }
 
