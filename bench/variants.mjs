@@ -1,10 +1,13 @@
 // The packaged wasm builds side by side (issue 17): size raw and gzipped, engine start (read + compile +
-// instantiate), and iris_rf / cnn_digits latency in Node. Each build is measured in fresh Node processes (one engine
-// per process, and V8 caches a compiled module within a process). Writes bench/results/variants.md.
+// instantiate), and iris_rf / cnn_digits / silero (legacy, 16 kHz) latency in Node. Each build is measured in fresh
+// Node processes (one engine per process, and V8 caches a compiled module within a process), the builds taking
+// turns (simd, baseline, relaxed, simd, ...) so that a busy machine weighs on all of them alike. Writes the table
+// to bench/results/variants.md, keeping that file's hand-written part (from its "## Notes" heading on).
 //
-//   node bench/variants.mjs            # every build found in www/dist/ (3 starts, 2 s of runs per model)
-//   node bench/variants.mjs --quick    # 1 start, 0.5 s per model: a smoke test
-//   VARIANT_FLAGS=--experimental-wasm-relaxed-simd node bench/variants.mjs   # node flags for the child processes
+//   node bench/variants.mjs                      # every build found in www/dist/ (5 rounds, 2 s of runs per model)
+//   node bench/variants.mjs --quick              # 1 round, 0.5 s per model: a smoke test
+//   node bench/variants.mjs --builds simd,relaxed
+//   VARIANT_FLAGS=--experimental-wasm-relaxed-simd node bench/variants.mjs   # node flags for every child process
 
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -20,7 +23,8 @@ const REPO = fileURLToPath(new URL('../', import.meta.url));
 const DIST = path.join(REPO, 'www', 'dist');
 /** Build name -> wasm file (wasm-pack.toml's out_name + `_bg.wasm`); `relaxed` only if someone built it. */
 const BUILDS = { simd: 'onnx_edge_bg.wasm', baseline: 'onnx_edge_baseline_bg.wasm', relaxed: 'onnx_edge_relaxed_bg.wasm' };
-const MODELS = ['iris_rf', 'cnn_digits'];
+/** Fixture cases; silero_npm_legacy_16k is node_modules/@ricky0123/vad-web/dist/silero_vad_legacy.onnx. */
+const MODELS = ['iris_rf', 'cnn_digits', 'silero_npm_legacy_16k'];
 
 /**
  * Child: start the engine on one wasm file, then time each model's first fixture run.
@@ -69,36 +73,41 @@ const mib = (bytes) => (bytes / 2 ** 20).toFixed(2);
 async function main() {
   if (process.argv[2] === '--child') return child(process.argv[3], Number(process.argv[4]));
   const quick = process.argv.includes('--quick');
-  const starts = quick ? 1 : 3;
+  const rounds = quick ? 1 : 5;
   const runMs = quick ? 500 : 2000;
   const flags = (process.env.VARIANT_FLAGS ?? '').split(' ').filter(Boolean);
-  const rows = [];
-  for (const [build, name] of Object.entries(BUILDS)) {
-    const file = path.join(DIST, name);
-    if (!existsSync(file)) continue;
-    const bytes = readFileSync(file);
-    const results = [];
-    for (let i = 0; i < starts; i += 1) {
-      const { stdout } = await run(process.execPath, [...flags, fileURLToPath(import.meta.url), '--child', file, String(runMs)],
+  const asked = process.argv.includes('--builds') ? process.argv[process.argv.indexOf('--builds') + 1].split(',') : Object.keys(BUILDS);
+  const unknown = asked.filter((b) => !(b in BUILDS));
+  if (unknown.length > 0) throw new Error(`unknown build(s) ${unknown.join(', ')}: known are ${Object.keys(BUILDS).join(', ')}`);
+  const builds = Object.entries(BUILDS).filter(([build, name]) => asked.includes(build) && existsSync(path.join(DIST, name)));
+  /** @type {Map<string, any[]>} */
+  const results = new Map(builds.map(([build]) => [build, []]));
+  for (let i = 0; i < rounds; i += 1) {
+    for (const [build, name] of builds) {
+      const { stdout } = await run(process.execPath, [...flags, fileURLToPath(import.meta.url), '--child', path.join(DIST, name), String(runMs)],
         { cwd: REPO, timeout: 300_000, maxBuffer: 16 << 20 });
-      results.push(JSON.parse(stdout.trim().split('\n').at(-1) ?? 'null'));
-      console.error(`${build}: start ${i + 1}/${starts} done`);
+      results.get(build)?.push(JSON.parse(stdout.trim().split('\n').at(-1) ?? 'null'));
+      console.error(`${build}: round ${i + 1}/${rounds} done`);
     }
-    const last = results.at(-1);
-    rows.push({
-      build, name, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length,
-      compileMs: median(results.map((r) => r.compileMs)), startMs: median(results.map((r) => r.startMs)),
-      latency: Object.fromEntries(MODELS.map((m) => [m, { p50: median(results.map((r) => r.latency[m].p50)), p95: median(results.map((r) => r.latency[m].p95)), runs: last.latency[m].runs }])),
-      failures: results.flatMap((r) => MODELS.flatMap((m) => r.latency[m].failures.map((/** @type {string} */ f) => `${m}: ${f}`))),
-    });
   }
+  const rows = builds.map(([build, name]) => {
+    const bytes = readFileSync(path.join(DIST, name));
+    const runs = results.get(build) ?? [];
+    const last = runs[runs.length - 1];
+    return {
+      build, name, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length,
+      compileMs: median(runs.map((r) => r.compileMs)), startMs: median(runs.map((r) => r.startMs)),
+      latency: Object.fromEntries(MODELS.map((m) => [m, { p50: median(runs.map((r) => r.latency[m].p50)), p95: median(runs.map((r) => r.latency[m].p95)), runs: last.latency[m].runs }])),
+      failures: runs.flatMap((r) => MODELS.flatMap((m) => r.latency[m].failures.map((/** @type {string} */ f) => `${m}: ${f}`))),
+    };
+  });
   const commit = (await run('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO })).stdout.trim();
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const lines = [
-    '# wasm builds: SIMD vs baseline (Node)',
+    '# wasm builds side by side (Node)',
     '',
     `commit ${commit}; ${cpu} x${os.cpus().length}, node ${process.version}${flags.length ? ` ${flags.join(' ')}` : ''}; ${new Date().toISOString()}`,
-    `${starts} fresh process(es) per build (medians); per model ${runMs} ms of runs on the fixture's first input after a warm-up;`,
+    `${rounds} fresh process(es) per build, the builds taking turns (medians); per model ${runMs} ms of runs on the fixture's first input after a warm-up;`,
     'start = WebAssembly.compile of the bytes + init (instantiate); gzip level 9.',
     '',
     `| build | file | raw MiB | gzip MiB | compile ms | compile + instantiate ms | ${MODELS.map((m) => `${m} p50 / p95 ms`).join(' | ')} |`,
@@ -115,7 +124,9 @@ async function main() {
   lines.push(failures.length === 0 ? '- every build matched the fixtures\' reference outputs' : `- MISMATCHES: ${failures.join('; ')}`);
   lines.push(`- load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')} (on ${os.cpus().length} cores: above that, other processes competed)`, '');
   const out = path.join(REPO, 'bench', 'results', 'variants.md');
-  await writeFile(out, lines.join('\n'));
+  const before = existsSync(out) ? readFileSync(out, 'utf8') : '';
+  const notes = before.includes('\n## Notes') ? before.slice(before.indexOf('\n## Notes') + 1) : '';
+  await writeFile(out, lines.join('\n') + (notes === '' ? '' : `\n${notes}`));
   console.log(lines.join('\n'));
   if (failures.length > 0) process.exitCode = 1;
 }

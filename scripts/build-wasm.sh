@@ -15,8 +15,10 @@ print(v["rustflags"]); print(v["out_name"]); print(" ".join(v["wasm_opt"]))
 PY
 )
   rustflags=${cfg[0]}; out_name=${cfg[1]}; opt_flags=${cfg[2]}
-  # The default variant keeps target/wasm (shared with `make test-wasm-bindgen`).
-  target_dir=target/wasm; [ "$variant" = simd ] || target_dir=target/wasm-$variant
+  # The default variant keeps target/wasm (shared with `make test-wasm-bindgen`), the others target/wasm-<variant>;
+  # WASM_TARGET_PREFIX moves them all (a second checkout building beside the first).
+  prefix=${WASM_TARGET_PREFIX:-target/wasm}
+  target_dir=$prefix; [ "$variant" = simd ] || target_dir=$prefix-$variant
   out=$target_dir/wasm32-unknown-unknown/wasm-release/onnx_edge_wasm.wasm
   RUSTFLAGS="$rustflags" cargo build --locked --target wasm32-unknown-unknown \
     --profile wasm-release -p onnx-edge-wasm --target-dir "$target_dir"
