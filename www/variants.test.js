@@ -139,12 +139,9 @@ describe('the packaged builds', () => {
     assert.equal(await validatesWithoutSimd(SIMD_WASM), false);
   });
 
-  // A known gap, kept visible (TODO, not a failure): tract-core and tract-onnx-opl 0.23.9 turn on rustfft's
-  // `wasm_simd` feature for every wasm build, whose `#[target_feature(enable = "simd128")]` functions make LLVM's
-  // wasm backend enable SIMD for the whole LTO module; so today's baseline file still holds v128 ops and would not
-  // load where SIMD is missing. It passes once rustfft's `wasm_simd` is off in the baseline build.
-  const BASELINE_HAS_SIMD = 'tract-core/tract-onnx-opl enable rustfft "wasm_simd", which puts SIMD into the baseline build';
-  test('the baseline build uses no SIMD: binaryen accepts it without', { skip: NO_BASELINE, todo: BASELINE_HAS_SIMD, timeout: 180_000 }, async () => {
+  // Before vendor/rustfft, rustfft's `wasm_simd` feature (turned on by tract-core and tract-onnx-opl) made LLVM
+  // enable SIMD for the whole LTO module, so the baseline file carried v128 ops: this is the check that it does not.
+  test('the baseline build uses no SIMD: binaryen accepts it without', { skip: NO_BASELINE, timeout: 180_000 }, async () => {
     assert.equal(await validatesWithoutSimd(BASELINE_WASM), true);
   });
 
