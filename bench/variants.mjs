@@ -23,8 +23,34 @@ const REPO = fileURLToPath(new URL('../', import.meta.url));
 const DIST = path.join(REPO, 'www', 'dist');
 /** Build name -> wasm file (wasm-pack.toml's out_name + `_bg.wasm`); `relaxed` only if someone built it. */
 const BUILDS = { simd: 'onnx_edge_bg.wasm', baseline: 'onnx_edge_baseline_bg.wasm', relaxed: 'onnx_edge_relaxed_bg.wasm' };
-/** Fixture cases; silero_npm_legacy_16k is node_modules/@ricky0123/vad-web/dist/silero_vad_legacy.onnx. */
-const MODELS = ['iris_rf', 'cnn_digits', 'silero_npm_legacy_16k'];
+const BENCH_MODELS = path.join(REPO, 'target', 'bench-models');
+/**
+ * Fixture cases (silero_npm_legacy_16k is node_modules/@ricky0123/vad-web/dist/silero_vad_legacy.onnx), and
+ * mobilenet_v2 where target/bench-models has it with a reference (torch's logits for a seeded input).
+ */
+const MODELS = ['iris_rf', 'cnn_digits', 'silero_npm_legacy_16k',
+  ...(existsSync(path.join(BENCH_MODELS, 'mobilenet_v2.reference.json')) ? ['mobilenet_v2'] : [])];
+
+/**
+ * A model as a fixture case: the fixture itself, or mobilenet_v2 built from target/bench-models.
+ * @param {typeof import('../www/test-support/fixtures.js')} fx
+ * @param {string} name
+ * @returns {Promise<{ bytes: Uint8Array, fixture: import('../www/test-support/fixtures.js').FixtureCase }>}
+ */
+async function loadBenchCase(fx, name) {
+  if (name === 'mobilenet_v2') {
+    const ref = JSON.parse(readFileSync(path.join(BENCH_MODELS, 'mobilenet_v2.reference.json'), 'utf8'));
+    const spec = (/** @type {{ name: string, dims: number[], data: number[] }} */ t) => ({ [t.name]: { type: 'float32', dims: t.dims, data: t.data } });
+    // Random weights give logits near 1e-9: the tolerance scales with them (1e-4 of the largest), not a fixed atol.
+    const scale = Math.max(...ref.output.data.map(Math.abs));
+    const fixture = /** @type {any} */ ({ name, runs: [{ inputs: spec(ref.input), outputs: spec(ref.output) }], tolerance: { atol: 1e-4 * scale, rtol: 1e-3 } });
+    return { bytes: new Uint8Array(readFileSync(path.join(BENCH_MODELS, 'mobilenet_v2.onnx'))), fixture };
+  }
+  const fixture = await fx.loadCase(name);
+  const model = await fx.loadModel(fixture);
+  if (model.bytes === undefined) throw new Error(model.skip);
+  return { bytes: model.bytes, fixture };
+}
 
 /**
  * Child: start the engine on one wasm file, then time each model's first fixture run.
@@ -40,15 +66,13 @@ async function child(file, runMs) {
   const compileMs = performance.now() - t0;
   await init(module);
   const startMs = performance.now() - t0;
-  /** @type {Record<string, { p50: number, p95: number, runs: number, failures: string[] }>} */
+  /** @type {Record<string, { p50: number, p95: number, runs: number, failures: string[], maxAbs: Record<string, number> }>} */
   const latency = {};
   for (const name of MODELS) {
-    const fixture = await fx.loadCase(name);
-    const model = await fx.loadModel(fixture);
-    if (model.bytes === undefined) throw new Error(model.skip);
-    const session = await InferenceSession.create(model.bytes, fx.caseOptions(fixture));
+    const { bytes: modelBytes, fixture } = await loadBenchCase(fx, name);
+    const session = await InferenceSession.create(modelBytes, fx.caseOptions(fixture));
     const feeds = fx.buildFeeds(Tensor, fixture.runs[0].inputs);
-    const { failures } = fx.compareOutputs(await session.run(feeds), fixture.runs[0].outputs, fixture.tolerance, fixture.exact);
+    const { failures, maxAbs } = fx.compareOutputs(await session.run(feeds), fixture.runs[0].outputs, fixture.tolerance, fixture.exact);
     for (const end = performance.now() + runMs / 4; performance.now() < end;) await session.run(feeds); // warm-up
     const samples = [];
     for (const end = performance.now() + runMs; performance.now() < end || samples.length < 20;) {
@@ -57,7 +81,7 @@ async function child(file, runMs) {
       samples.push(performance.now() - s);
     }
     samples.sort((a, b) => a - b);
-    latency[name] = { p50: samples[Math.floor(samples.length / 2)], p95: samples[Math.floor(samples.length * 0.95)], runs: samples.length, failures };
+    latency[name] = { p50: samples[Math.floor(samples.length / 2)], p95: samples[Math.floor(samples.length * 0.95)], runs: samples.length, failures, maxAbs };
     await session.release();
   }
   console.log(JSON.stringify({ compileMs, startMs, latency }));
@@ -99,6 +123,7 @@ async function main() {
       compileMs: median(runs.map((r) => r.compileMs)), startMs: median(runs.map((r) => r.startMs)),
       latency: Object.fromEntries(MODELS.map((m) => [m, { p50: median(runs.map((r) => r.latency[m].p50)), p95: median(runs.map((r) => r.latency[m].p95)), runs: last.latency[m].runs }])),
       failures: runs.flatMap((r) => MODELS.flatMap((m) => r.latency[m].failures.map((/** @type {string} */ f) => `${m}: ${f}`))),
+      worst: Object.fromEntries(MODELS.map((m) => [m, Math.max(0, ...runs.flatMap((r) => Object.values(r.latency[m].maxAbs)))])),
     };
   });
   const commit = (await run('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO })).stdout.trim();
@@ -120,6 +145,7 @@ async function main() {
     const s = /** @type {typeof r} */ (simd);
     lines.push(`- ${r.build} / simd: ${MODELS.map((m) => `${m} p50 x${(r.latency[m].p50 / s.latency[m].p50).toFixed(2)}`).join(', ')}; gzip size x${(r.gzip / s.gzip).toFixed(2)}`);
   }
+  for (const r of rows) lines.push(`- ${r.build}: largest abs error vs the references ${MODELS.map((m) => `${m} ${r.worst[m].toExponential(1)}`).join(', ')}`);
   const failures = rows.flatMap((r) => r.failures.map((f) => `${r.build} ${f}`));
   lines.push(failures.length === 0 ? '- every build matched the fixtures\' reference outputs' : `- MISMATCHES: ${failures.join('; ')}`);
   lines.push(`- load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')} (on ${os.cpus().length} cores: above that, other processes competed)`, '');
