@@ -9,9 +9,16 @@ setup:
 
 ## The release wasm with +simd128, its JS glue and wasm-opt, into www/dist/ (cargo decides freshness),
 ## then the slim NNEF-only build (onnx_edge_slim*, README "Slim build").
+## WASM_VARIANTS="simd baseline" ./scripts/build-wasm.sh also builds the no-SIMD fallback (`make wasm-all`).
 wasm:
 	./scripts/build-wasm.sh
 	WASM_VARIANTS=slim ./scripts/build-wasm.sh
+
+## Every packaged build: the SIMD one and the baseline (no SIMD) one that init() loads where SIMD is missing.
+## A clean baseline build costs as much as the SIMD one (its own cargo target dir, target/wasm-baseline).
+.PHONY: wasm-all
+wasm-all:
+	WASM_VARIANTS="simd baseline" ./scripts/build-wasm.sh
 
 ## Everything CI runs.
 test: setup lint-rust test-rust test-wasm-bindgen wasm lint-js test-js test-e2e conformance audit fuzz

@@ -5,7 +5,7 @@
 //   const out = await session.run({ X: new Tensor('float32', data, [n, 4]) });
 //   await session.release();
 
-export { engineEvents, engineResetCount, init, opCoverage } from './init.js';
+export { engineEvents, engineInfo, engineResetCount, init, opCoverage } from './init.js';
 export { inspectModel } from './inspect.js';
 export { digitFeatures } from './preprocess.js';
 export { InferenceSession } from './session.js';
@@ -21,6 +21,8 @@ export { DATA_TYPES } from './dtypes.js';
 /** @typedef {import('./dtypes.js').DataTypeMap} DataTypeMap */
 /** @typedef {import('./errors.js').ErrorCodeName} ErrorCodeName */
 /** @typedef {import('./init.js').WasmSource} WasmSource */
+/** @typedef {import('./init.js').InitOptions} InitOptions */
+/** @typedef {import('./init.js').EngineInfo} EngineInfo */
 /** @typedef {import('./init.js').OpCoverageEntry} OpCoverageEntry */
 /** @typedef {import('./inspect.js').ModelReport} ModelReport */
 /** @typedef {import('./session.js').SessionOptions} SessionOptions */

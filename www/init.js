@@ -8,10 +8,16 @@
 //
 // A trap starts the replacement at once (not at the next call), and every replacement is announced on
 // `engineEvents` (a `reset` event) and counted (`engineResetCount()`, telemetry's onnx_edge_engine_resets_total).
+//
+// Two builds are packaged (issue 17): dist/onnx_edge_bg.wasm with wasm SIMD, and dist/onnx_edge_baseline_bg.wasm
+// without, for runtimes that lack SIMD (detected by validating a tiny SIMD module, wasm-features.js). Both are
+// bound under the default's name (scripts/build-wasm.sh), so they import the same names from the same module and
+// the one glue instantiates either (we always hand it a compiled Module). `engineInfo()` says which build runs.
 
 import * as firstGlue from './dist/onnx_edge.js';
-import { ErrorCode, OnnxEdgeError, isWasmTrap, rethrowFromWasm } from './errors.js';
+import { ErrorCode, OnnxEdgeError, argumentError, isWasmTrap, rethrowFromWasm } from './errors.js';
 import { openSource, readResponse } from './source.js';
+import { WASM_VARIANTS, chooseVariant, wasmSimdSupported } from './wasm-features.js';
 
 /**
  * A tensor as the bindings take and give it.
@@ -77,6 +83,23 @@ import { openSource, readResponse } from './source.js';
  * @typedef {import('./source.js').Source | WebAssembly.Module} WasmSource
  */
 
+/**
+ * What `init` takes instead of a source: which packaged build to load. `auto` (the default) picks the SIMD build
+ * where the runtime has wasm SIMD and the baseline build elsewhere; `simd` or `baseline` forces one (tests, or a
+ * host whose SIMD is slow or broken).
+ * @typedef {object} InitOptions
+ * @property {import('./wasm-features.js').VariantChoice} [variant]
+ */
+
+/**
+ * Which build the engine runs: `simd` or `baseline` (a packaged file), `custom` (a source given to `init`, whose
+ * build we cannot tell), or null before the engine starts.
+ * @typedef {object} EngineInfo
+ * @property {import('./wasm-features.js').WasmVariant | 'custom' | null} variant
+ * @property {boolean} simdSupported whether this runtime validates wasm SIMD
+ * @property {number} generation the live engine's generation (0 before the engine starts)
+ */
+
 /** @type {Promise<Engine> | null} */
 let starting = null;
 /** @type {Promise<Engine> | null} */
@@ -89,6 +112,8 @@ let compiled = null;
 let resets = 0;
 /** Why the live engine was retired, for the `reset` event that announces its successor. */
 let retiredFor = 'trap';
+/** @type {EngineInfo['variant']} */
+let variant = null;
 
 /**
  * @typedef {object} EngineResetEvent a `reset` event on `engineEvents`
@@ -115,20 +140,29 @@ export function engineResetCount() {
 
 /**
  * Start the engine. Optional: the first `InferenceSession.create` calls it. Idempotent: later and concurrent calls
- * share the first call's promise (and ignore their `source`); after a failure the next call tries again.
- * Without a source, browsers and Deno fetch `dist/onnx_edge_bg.wasm` next to this file, and Node and Bun read it.
- * @param {WasmSource} [source]
+ * share the first call's promise (and ignore their argument); after a failure the next call tries again.
+ * Without a source (or with `{ variant }`), browsers and Deno fetch `dist/onnx_edge_bg.wasm` (SIMD) or
+ * `dist/onnx_edge_baseline_bg.wasm` (no SIMD) next to this file, and Node and Bun read it.
+ * @param {WasmSource | InitOptions} [sourceOrOptions]
  * @returns {Promise<void>}
  */
-export function init(source) {
+export function init(sourceOrOptions) {
   if (starting === null) {
-    const attempt = start(source);
+    const attempt = start(sourceOrOptions);
     starting = attempt;
     attempt.catch(() => {
       if (starting === attempt) starting = null;
     });
   }
   return starting.then(() => undefined);
+}
+
+/**
+ * Which build runs, and whether this runtime has wasm SIMD.
+ * @returns {EngineInfo}
+ */
+export function engineInfo() {
+  return { variant, simdSupported: wasmSimdSupported(), generation: current === null ? 0 : current.generation };
 }
 
 /**
@@ -195,15 +229,36 @@ export function wasmMemoryBytes() {
 }
 
 /**
- * @param {WasmSource | undefined} source
+ * @param {WasmSource | InitOptions | undefined} sourceOrOptions
  * @returns {Promise<Engine>}
  */
-async function start(source) {
-  const module = await compile(source);
+async function start(sourceOrOptions) {
+  const options = isInitOptions(sourceOrOptions) ? sourceOrOptions : undefined;
+  const choice = options?.variant ?? 'auto';
+  if (choice !== 'auto' && !WASM_VARIANTS.includes(choice)) {
+    throw argumentError(ErrorCode.OPTIONS_INVALID, `variant must be 'auto', ${WASM_VARIANTS.map((v) => `'${v}'`).join(' or ')}`,
+      { option: 'variant', actual: String(choice) });
+  }
+  const given = options === undefined ? /** @type {WasmSource | undefined} */ (sourceOrOptions) : undefined;
+  const chosen = given === undefined ? chooseVariant(choice) : 'custom';
+  const module = await compile(given ?? defaultWasmUrl(chosen === 'baseline' ? 'baseline' : 'simd'));
   const engine = await instantiate(/** @type {Glue} */ (/** @type {unknown} */ (firstGlue)), module, 1);
   compiled = module;
   current = engine;
+  variant = chosen;
   return engine;
+}
+
+/**
+ * An `{ variant }` object rather than a source: a plain object (sources are typed arrays, buffers, URLs, strings,
+ * Responses or Modules, none of them plain).
+ * @param {unknown} value
+ * @returns {value is InitOptions}
+ */
+function isInitOptions(value) {
+  if (value === null || typeof value !== 'object') return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
 /**
@@ -248,13 +303,14 @@ async function instantiate(glue, module, generation) {
 }
 
 /**
- * The compiled module from whatever source was given (streaming compilation for an application/wasm Response).
- * @param {WasmSource | undefined} source
+ * The compiled module from whatever source was given (streaming compilation for an application/wasm Response,
+ * which is what browsers get for the packaged file: compiling while it downloads).
+ * @param {WasmSource | URL} source
  * @returns {Promise<WebAssembly.Module>}
  */
 async function compile(source) {
   if (source instanceof WebAssembly.Module) return source;
-  const opened = await openSource(source ?? defaultWasmUrl());
+  const opened = await openSource(source);
   try {
     if (opened instanceof Uint8Array) return await WebAssembly.compile(/** @type {BufferSource} */ (/** @type {unknown} */ (opened)));
     const type = (opened.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
@@ -270,12 +326,16 @@ async function compile(source) {
 }
 
 /**
- * The packaged wasm file next to this module. Computed only when needed: workerd has no `import.meta.url`.
+ * A packaged wasm file next to this module. Computed only when needed: workerd has no `import.meta.url`. Two
+ * literal `new URL(..., import.meta.url)` so that bundlers see and copy both files.
+ * @param {import('./wasm-features.js').WasmVariant} build
  * @returns {URL}
  */
-function defaultWasmUrl() {
+function defaultWasmUrl(build) {
   try {
-    return new URL('./dist/onnx_edge_bg.wasm', import.meta.url);
+    return build === 'baseline'
+      ? new URL('./dist/onnx_edge_baseline_bg.wasm', import.meta.url)
+      : new URL('./dist/onnx_edge_bg.wasm', import.meta.url);
   } catch (error) {
     throw new OnnxEdgeError(ErrorCode.FETCH,
       "cannot locate the wasm file in this runtime: pass it to init(), e.g. `import wasm from 'onnx-edge/wasm'; await init(wasm)`",

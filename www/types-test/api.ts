@@ -1,8 +1,8 @@
 // Type tests for the public API: each `@ts-expect-error` line is a misuse that must not compile.
 // Checked by `tsc -p tsconfig.json` (never run).
 import {
-  ErrorCode, InferenceSession, OnnxEdgeError, Tensor, init, isOnnxEdgeError,
-  type DataType, type ErrorCodeName, type SessionOptions, type ValueMetadata,
+  ErrorCode, InferenceSession, OnnxEdgeError, Tensor, engineInfo, init, isOnnxEdgeError,
+  type DataType, type EngineInfo, type ErrorCodeName, type SessionOptions, type ValueMetadata,
 } from '../index.js';
 
 export async function typeTests(bytes: Uint8Array): Promise<void> {
@@ -54,6 +54,10 @@ export async function typeTests(bytes: Uint8Array): Promise<void> {
 
   // Sessions.
   await init();
+  await init({ variant: 'baseline' });
+  const info: EngineInfo = engineInfo();
+  const running: 'simd' | 'baseline' | 'custom' | null = info.variant;
+  void running;
   const options: SessionOptions = {
     inputShapes: { X: ['batch', 4] },
     freeDimensionOverrides: { batch: 2 },
