@@ -76,6 +76,7 @@ const worker :Workerd.Worker = (
     (name = "www/telemetry/thresholds.js", esModule = embed "../../telemetry/thresholds.js"),
     (name = "www/telemetry/wasm-stats.js", esModule = embed "../../telemetry/wasm-stats.js"),
     (name = "www/tensor.js", esModule = embed "../../tensor.js"),
+    (name = "www/wasm-features.js", esModule = embed "../../wasm-features.js"),
     (name = "www/worker/client.js", esModule = embed "../../worker/client.js"),
     (name = "www/worker/protocol.js", esModule = embed "../../worker/protocol.js"),
   ],
