@@ -1,6 +1,7 @@
-//! The fast walk for what scikit-learn exports: every branch `BRANCH_LEQ`, a float32 input and
-//! thresholds that are float32 values, so comparing in f32 decides exactly as in f64. Nodes
-//! shrink to 16 bytes (four per cache line) and the row is read as is, without a copy to f64.
+//! The fast walk for what scikit-learn exports: every branch `BRANCH_LEQ` and a float32 input.
+//! onnxruntime compares such an input in f32 with the thresholds rounded to f32 (its threshold
+//! type is f32 for every input but f64), and so does this walk. Nodes shrink to 16 bytes (four
+//! per cache line) and the row is read as is, without a copy to f64.
 //!
 //! Batches walk [`LANES`] rows through a tree together, step by step until all are at a leaf (at
 //! most the tree's depth): a leaf is its own child, so a row that reached one stays there. The
@@ -59,7 +60,7 @@ fn depth(nodes: &[CompactNode], root: u32, limit: usize) -> Option<u32> {
 }
 
 impl CompactTrees {
-    /// The compact form, when every branch is `BRANCH_LEQ` on an f32-exact threshold.
+    /// The compact form, when every branch is `BRANCH_LEQ`, with thresholds rounded to f32.
     pub fn build(ensemble: &Ensemble) -> Option<CompactTrees> {
         let nodes = ensemble
             .nodes
@@ -75,16 +76,12 @@ impl CompactTrees {
                         no: itself,
                     })
                 }
-                Mode::Leq => {
-                    let threshold = n.threshold as f32;
-                    let exact = f64::from(threshold) == n.threshold || n.threshold.is_nan();
-                    (exact && n.feature <= INDEX).then_some(CompactNode {
-                        threshold,
-                        feature: n.feature | if n.missing_true { NAN_YES } else { 0 },
-                        yes: n.a,
-                        no: n.b,
-                    })
-                }
+                Mode::Leq => (n.feature <= INDEX).then_some(CompactNode {
+                    threshold: n.threshold as f32,
+                    feature: n.feature | if n.missing_true { NAN_YES } else { 0 },
+                    yes: n.a,
+                    no: n.b,
+                }),
                 _ => None,
             })
             .collect::<Option<Vec<_>>>()?;

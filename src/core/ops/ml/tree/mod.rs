@@ -1,7 +1,9 @@
 //! Tree ensembles: a flat evaluator and the ONNX ops built on it.
 mod compact;
+mod dense;
 mod ensemble;
 mod op;
 mod parse;
+mod score;
 
 pub use op::register;

@@ -4,6 +4,7 @@
 //!
 //! Replaces tract's TreeEnsembleClassifier, which refuses skl2onnx's binary models, builds an
 //! error value at every visited leaf and restarts each walk from the first node.
+use std::any::TypeId;
 use std::sync::Arc;
 
 use tract_onnx::model::ParsingContext;
@@ -12,8 +13,10 @@ use tract_onnx::prelude::*;
 use tract_onnx::tract_hir::internal::*;
 
 use super::compact::{CompactTrees, LANES};
+use super::dense::DenseLeaves;
 use super::ensemble::{Ensemble, FlatNode};
 use super::parse;
+use super::score::Score;
 use crate::core::ops::ml::attrs::{floats_or_tensor, ints};
 use crate::core::ops::ml::labels::{Labels, Pick};
 use crate::core::ops::ml::post_transform::{probit, PostTransform};
@@ -77,8 +80,10 @@ pub struct TreeEnsembleOp {
     ensemble: Arc<Ensemble>,
     /// Every branch is `BRANCH_LEQ`: walk with [`Ensemble::leaf_leq`].
     all_leq: bool,
-    /// The same trees in 16-byte nodes, for f32 inputs, when the thresholds allow it.
+    /// The same trees in 16-byte nodes, for f32 inputs, when every branch is `BRANCH_LEQ`.
     compact: Option<Arc<CompactTrees>>,
+    /// The leaf weights as dense f32 rows, for f32 sums and averages, when the leaves allow it.
+    dense: Option<Arc<DenseLeaves>>,
     kind: Kind,
     aggregate: Aggregate,
     base_values: Vec<f64>,
@@ -126,6 +131,7 @@ fn build_classifier(ctx: &ParsingContext, node: &NodeProto) -> Built {
     let op = TreeEnsembleOp {
         all_leq: ensemble.all_leq(),
         compact: CompactTrees::build(&ensemble).map(Arc::new),
+        dense: DenseLeaves::build(&ensemble).map(Arc::new),
         ensemble: Arc::new(ensemble),
         kind: Kind::Classifier {
             labels,
@@ -151,6 +157,7 @@ fn build_regressor(ctx: &ParsingContext, node: &NodeProto) -> Built {
     let op = TreeEnsembleOp {
         all_leq: ensemble.all_leq(),
         compact: CompactTrees::build(&ensemble).map(Arc::new),
+        dense: DenseLeaves::build(&ensemble).map(Arc::new),
         ensemble: Arc::new(ensemble),
         kind: Kind::Regressor,
         aggregate: Aggregate::parse(&aggregate)?,
@@ -169,6 +176,7 @@ fn build_v5(ctx: &ParsingContext, node: &NodeProto) -> Built {
     let op = TreeEnsembleOp {
         all_leq: ensemble.all_leq(),
         compact: CompactTrees::build(&ensemble).map(Arc::new),
+        dense: DenseLeaves::build(&ensemble).map(Arc::new),
         ensemble: Arc::new(ensemble),
         kind: Kind::Ensemble,
         aggregate: Aggregate::from_code(node.get_attr_opt("aggregate_function")?.unwrap_or(1))?,
@@ -186,8 +194,8 @@ enum Row<'a> {
 }
 
 /// Per-output accumulators of one row, reused across rows.
-struct Scores {
-    value: Vec<f64>,
+struct Scores<S> {
+    value: Vec<S>,
     has: Vec<bool>,
 }
 
@@ -197,7 +205,7 @@ impl TreeEnsembleOp {
     }
 
     /// Walks every tree for one row and aggregates the leaf weights.
-    fn accumulate(&self, row: Row, s: &mut Scores) {
+    fn accumulate<S: Score>(&self, row: Row, s: &mut Scores<S>) {
         let leaves = self.ensemble.roots.iter().map(|root| match row {
             Row::F32(row, compact) => &self.ensemble.nodes[compact.leaf(*root, row)],
             Row::F64(row) if self.all_leq => self.ensemble.leaf_leq(*root, row),
@@ -216,12 +224,16 @@ impl TreeEnsembleOp {
     }
 
     /// Aggregates the weights of one row's leaves (one per tree) into `s`.
-    fn aggregate_leaves<'a>(&'a self, leaves: impl Iterator<Item = &'a FlatNode>, s: &mut Scores) {
-        s.value.iter_mut().for_each(|v| *v = 0.0);
+    fn aggregate_leaves<'a, S: Score>(
+        &'a self,
+        leaves: impl Iterator<Item = &'a FlatNode>,
+        s: &mut Scores<S>,
+    ) {
+        s.value.iter_mut().for_each(|v| *v = S::ZERO);
         s.has.iter_mut().for_each(|h| *h = false);
         for leaf in leaves {
             for (target, w) in self.ensemble.leaf_weights(leaf) {
-                let (t, w) = (*target as usize, *w);
+                let (t, w) = (*target as usize, S::of(*w));
                 let (v, h) = (&mut s.value[t], &mut s.has[t]);
                 *v = match (self.aggregate, *h) {
                     (Aggregate::Sum | Aggregate::Average, _) | (_, false) => {
@@ -231,8 +243,20 @@ impl TreeEnsembleOp {
                             w
                         }
                     }
-                    (Aggregate::Min, true) => v.min(w),
-                    (Aggregate::Max, true) => v.max(w),
+                    (Aggregate::Min, true) => {
+                        if w < *v {
+                            w
+                        } else {
+                            *v
+                        }
+                    }
+                    (Aggregate::Max, true) => {
+                        if w > *v {
+                            w
+                        } else {
+                            *v
+                        }
+                    }
                 };
                 *h = true;
             }
@@ -240,9 +264,9 @@ impl TreeEnsembleOp {
     }
 
     /// Regressor and TreeEnsemble v5: aggregate, base values, post transform.
-    fn finish_regression(&self, s: &Scores, out: &mut [f32]) {
+    fn finish_regression<S: Score>(&self, s: &Scores<S>, out: &mut [f32]) {
         let n = self.n_outputs();
-        let n_trees = self.ensemble.roots.len().max(1) as f64;
+        let n_trees = S::count(self.ensemble.roots.len().max(1));
         let use_base = self.base_values.len() == n;
         for (t, slot) in out.iter_mut().enumerate().take(n) {
             let raw = match self.aggregate {
@@ -252,11 +276,16 @@ impl TreeEnsembleOp {
                     if s.has[t] {
                         s.value[t]
                     } else {
-                        0.0
+                        S::ZERO
                     }
                 }
             };
-            *slot = (raw + if use_base { self.base_values[t] } else { 0.0 }) as f32;
+            let base = if use_base {
+                S::of(self.base_values[t])
+            } else {
+                S::ZERO
+            };
+            *slot = (raw + base).to_f32();
         }
         if n == 1 {
             if self.post == PostTransform::Probit {
@@ -270,7 +299,7 @@ impl TreeEnsembleOp {
     /// Classifier: onnxruntime's TreeAggregatorClassifier::FinalizeScores and write_scores.
     /// Returns the index into the labels, or the literal 0/1 onnxruntime writes when a
     /// two-class model is not in its binary case.
-    fn finish_classification(&self, s: &mut Scores, out: &mut [f32]) -> Pick {
+    fn finish_classification<S: Score>(&self, s: &mut Scores<S>, out: &mut [f32]) -> Pick {
         let Kind::Classifier {
             binary_case,
             all_positive,
@@ -279,14 +308,16 @@ impl TreeEnsembleOp {
         else {
             return Pick::Index(0);
         };
-        let base = &self.base_values;
+        // Base values in the score type, as onnxruntime stores them.
+        let base = |k: usize| S::of(self.base_values[k]);
+        let n_base = self.base_values.len();
         let n = self.n_outputs();
         if n > 2 {
-            for (k, b) in base.iter().enumerate().take(n) {
+            for k in 0..n_base.min(n) {
                 if s.has[k] {
-                    s.value[k] += b
+                    s.value[k] = s.value[k] + base(k)
                 } else {
-                    s.value[k] = *b;
+                    s.value[k] = base(k);
                     s.has[k] = true
                 }
             }
@@ -297,27 +328,27 @@ impl TreeEnsembleOp {
                 }
             }
             for ((slot, v), h) in out.iter_mut().zip(&s.value).zip(&s.has).take(n) {
-                *slot = if *h { *v as f32 } else { 0.0 };
+                *slot = if *h { v.to_f32() } else { 0.0 };
             }
             self.post.apply(out);
             return Pick::Index(best.unwrap_or(0));
         }
         let mut write_extra = -1;
         let mut len = 2;
-        if base.len() == 2 {
+        if n_base == 2 {
             if s.has[1] {
-                s.value[1] = base[1] + s.value[0];
+                s.value[1] = base(1) + s.value[0];
                 s.value[0] = -s.value[1];
             } else {
-                s.value[1] += base[1];
-                s.value[0] += base[0];
+                s.value[1] = s.value[1] + base(1);
+                s.value[0] = s.value[0] + base(0);
             }
-        } else if base.len() == 1 {
-            s.value[0] += base[0];
+        } else if n_base == 1 {
+            s.value[0] = s.value[0] + base(0);
             if !s.has[1] {
                 len = 1;
             }
-        } else if base.is_empty() {
+        } else if n_base == 0 {
             write_extra = 3;
             if !s.has[1] {
                 len = 1;
@@ -328,33 +359,34 @@ impl TreeEnsembleOp {
         } else if s.has[0] {
             s.value[0]
         } else {
-            0.0
+            S::ZERO
         };
+        let (half, zero) = (S::of(0.5), S::ZERO);
         let pick = if *binary_case {
             let (positive, extra) = if *all_positive {
-                (pos > 0.5, if pos > 0.5 { 0 } else { 1 })
+                (pos > half, if pos > half { 0 } else { 1 })
             } else {
-                (pos > 0.0, if pos > 0.0 { 2 } else { 3 })
+                (pos > zero, if pos > zero { 2 } else { 3 })
             };
             write_extra = extra;
             Pick::Index(usize::from(positive))
         } else {
-            Pick::Literal(i64::from(pos > 0.0))
+            Pick::Literal(i64::from(pos > zero))
         };
         if len == 2 {
-            out[0] = if s.has[0] || base.len() == 2 {
-                s.value[0] as f32
+            out[0] = if s.has[0] || n_base == 2 {
+                s.value[0].to_f32()
             } else {
                 0.0
             };
-            out[1] = if s.has[1] || base.len() == 2 {
-                s.value[1] as f32
+            out[1] = if s.has[1] || n_base == 2 {
+                s.value[1].to_f32()
             } else {
                 0.0
             };
             self.post.apply(&mut out[..2]);
         } else {
-            let s0 = s.value[0] as f32;
+            let s0 = s.value[0].to_f32();
             if self.post == PostTransform::Probit {
                 out[0] = probit(s0);
                 out[1] = 0.0;
@@ -414,6 +446,17 @@ impl EvalOp for TreeEnsembleOp {
             self.name(),
             needed.saturating_sub(1)
         );
+        if input.datum_type() == f64::datum_type() {
+            self.run::<f64>(input, rows, cols)
+        } else {
+            self.run::<f32>(input, rows, cols)
+        }
+    }
+}
+
+impl TreeEnsembleOp {
+    /// Scores every row in `S` (onnxruntime's threshold type for this input) and finishes them.
+    fn run<S: Score>(&self, input: &Tensor, rows: usize, cols: usize) -> TractResult<TVec<TValue>> {
         let compact = self
             .compact
             .as_deref()
@@ -436,8 +479,21 @@ impl EvalOp for TreeEnsembleOp {
         };
         let n = self.n_outputs();
         let mut scores = Scores {
-            value: vec![0.0; n],
+            value: vec![S::ZERO; n],
             has: vec![false; n],
+        };
+        // Dense f32 leaf rows: only for f32 sums (an f64 input sums in f64) on the compact walk.
+        let dense = self.dense.as_deref().filter(|_| {
+            compact.is_some()
+                && TypeId::of::<S>() == TypeId::of::<f32>()
+                && matches!(self.aggregate, Aggregate::Sum | Aggregate::Average)
+        });
+        let mut sums = vec![0f32; LANES * n];
+        let dense_scores = |sums: &[f32], has: &[bool], scores: &mut Scores<S>| {
+            for (v, x) in scores.value.iter_mut().zip(sums) {
+                *v = S::of(f64::from(*x));
+            }
+            scores.has.copy_from_slice(has);
         };
         let mut out = vec![0f32; rows * n];
         // Rows in whole blocks walk in lockstep (f32 input, compact trees, at least a column).
@@ -447,13 +503,27 @@ impl EvalOp for TreeEnsembleOp {
         };
         let mut leaves: Vec<u32> = Vec::new();
         // Calls `each(r, scores)` with the aggregated scores of every row, in order.
-        let mut for_each_row = |each: &mut dyn FnMut(usize, &mut Scores)| {
+        let mut for_each_row = |each: &mut dyn FnMut(usize, &mut Scores<S>)| {
             if let Some(c) = compact.filter(|_| blocks > 0) {
                 for block in 0..blocks {
                     let first = block * LANES;
                     let block_rows: [&[f32]; LANES] =
                         std::array::from_fn(|i| &x32[(first + i) * cols..(first + i + 1) * cols]);
                     self.block_leaves(c, &block_rows, &mut leaves);
+                    if let Some(d) = dense {
+                        // Tree by tree, each lane adds its leaf's row: every row sums in tree order.
+                        sums.fill(0.0);
+                        for tree_leaves in leaves.chunks_exact(LANES) {
+                            for (lane, leaf) in tree_leaves.iter().enumerate() {
+                                d.add(*leaf, &mut sums[lane * n..(lane + 1) * n]);
+                            }
+                        }
+                        for lane in 0..LANES {
+                            dense_scores(&sums[lane * n..(lane + 1) * n], &d.has, &mut scores);
+                            each(first + lane, &mut scores);
+                        }
+                        continue;
+                    }
                     for lane in 0..LANES {
                         let reached = leaves
                             .iter()
@@ -466,7 +536,17 @@ impl EvalOp for TreeEnsembleOp {
                 }
             }
             for r in blocks * LANES..rows {
-                self.accumulate(row(r), &mut scores);
+                match (dense, compact) {
+                    (Some(d), Some(c)) => {
+                        let (x, sums) = (&x32[r * cols..(r + 1) * cols], &mut sums[..n]);
+                        sums.fill(0.0);
+                        for root in &self.ensemble.roots {
+                            d.add(c.leaf(*root, x) as u32, sums);
+                        }
+                        dense_scores(sums, &d.has, &mut scores);
+                    }
+                    _ => self.accumulate(row(r), &mut scores),
+                }
                 each(r, &mut scores);
             }
         };
