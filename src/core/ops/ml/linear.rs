@@ -187,7 +187,7 @@ impl Kernel for LinearClassifier {
             z
         } else {
             let mut z = scores;
-            z.chunks_mut(k).for_each(|row| self.post.apply(row));
+            self.post.apply_rows(&mut z, k);
             z
         };
         let cols = z.len() / n.max(1);
@@ -247,8 +247,7 @@ impl Kernel for LinearRegressor {
                     .for_each(|v| *v = super::post_transform::probit(*v));
             }
         } else {
-            y.chunks_mut(self.targets)
-                .for_each(|row| self.post.apply(row));
+            self.post.apply_rows(&mut y, self.targets);
         }
         Ok(tvec!(
             Tensor::from_shape(&[n, self.targets], &y)?.into_tvalue()

@@ -5,6 +5,7 @@ use tract_onnx::model::OnnxOpRegister;
 mod attrs;
 mod dot_plan;
 mod encoders;
+mod exp;
 mod features;
 mod labels;
 mod linear;

@@ -3,6 +3,8 @@
 use tract_onnx::prelude::*;
 use tract_onnx::tract_hir::internal::bail;
 
+use super::exp::{exp, exp_affine};
+
 /// `post_transform` of ai.onnx.ml ops (string form in v1-v4, integer form in TreeEnsemble v5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PostTransform {
@@ -51,6 +53,31 @@ impl PostTransform {
             PostTransform::Probit => scores.iter_mut().for_each(|s| *s = probit(*s)),
             PostTransform::Softmax => softmax(scores),
             PostTransform::SoftmaxZero => softmax_zero(scores),
+        }
+    }
+}
+
+impl PostTransform {
+    /// Applies the transform to every row of `cols` scores of a batch, as onnxruntime's batched
+    /// form does for linear models and SVMs: softmax and logistic with a vectorized `exp`
+    /// ([`exp_affine`], within 2 ulp, where onnxruntime uses MLAS's approximations), the other
+    /// transforms as [`Self::apply`]. Tree ensembles keep [`Self::apply`], whose libm `exp`
+    /// matches onnxruntime's per-row form to the bit.
+    pub fn apply_rows(self, scores: &mut [f32], cols: usize) {
+        match self {
+            PostTransform::Softmax => scores.chunks_mut(cols.max(1)).for_each(|row| {
+                let max = row.iter().copied().fold(-f32::MAX, f32::max);
+                exp_affine(row, 1.0, -max);
+                let sum: f32 = row.iter().sum();
+                row.iter_mut().for_each(|s| *s /= sum);
+            }),
+            PostTransform::Logistic => scores.iter_mut().for_each(|s| {
+                let v = 1.0 / (1.0 + exp(-s.abs()));
+                *s = if *s < 0.0 { 1.0 - v } else { v };
+            }),
+            _ => scores
+                .chunks_mut(cols.max(1))
+                .for_each(|row| self.apply(row)),
         }
     }
 }

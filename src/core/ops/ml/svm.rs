@@ -206,9 +206,9 @@ impl SvmClassifier {
 }
 
 /// Pairwise coupling (Wu, Lin and Weng 2004), as libsvm and onnxruntime compute it, in f32.
-fn multiclass_probability(k: usize, r: &[f32], p: &mut [f32]) {
-    let mut q = vec![0f32; k * k];
-    let mut qp = vec![0f32; k];
+/// `q` (k * k) and `qp` (k) are scratch space, reused across rows.
+fn multiclass_probability(k: usize, r: &[f32], p: &mut [f32], q: &mut [f32], qp: &mut [f32]) {
+    q.fill(0.0);
     let eps = 0.005 / k as f32;
     for i in 0..k {
         p[i] = 1.0 / k as f32;
@@ -293,6 +293,8 @@ impl Kernel for SvmClassifier {
         };
         let mut pair_scores = Vec::with_capacity(self.pairs());
         let mut votes = vec![0i64; cc];
+        // Scratch of the probability coupling, reused by every row.
+        let (mut probs, mut q, mut qp) = (vec![0f32; cc * cc], vec![0f32; cc * cc], vec![0f32; cc]);
         for r in 0..n {
             let row = &mut out[r * cols..(r + 1) * cols];
             let (max_weight, max_class);
@@ -305,7 +307,7 @@ impl Kernel for SvmClassifier {
                     &mut votes,
                 );
                 if self.has_proba() {
-                    let mut probs = vec![0f32; cc * cc];
+                    probs.fill(0.0);
                     let mut index = 0;
                     for i in 0..cc - 1 {
                         for j in i + 1..cc {
@@ -319,7 +321,7 @@ impl Kernel for SvmClassifier {
                             index += 1;
                         }
                     }
-                    multiclass_probability(cc, &probs, row);
+                    multiclass_probability(cc, &probs, row, &mut q, &mut qp);
                 } else {
                     row[..pair_scores.len()].copy_from_slice(&pair_scores);
                 }
@@ -349,7 +351,7 @@ impl Kernel for SvmClassifier {
                 Pick::Index(max_class)
             });
             if per_row > 1 {
-                self.post.apply(&mut row[..per_row]);
+                self.post.apply_rows(&mut row[..per_row], per_row);
             } else if self.post == PostTransform::Probit {
                 row[0] = probit(row[0]);
             } else if write_extra >= 0 {

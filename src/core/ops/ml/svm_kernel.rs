@@ -11,6 +11,7 @@ use tract_onnx::prelude::*;
 use tract_onnx::tract_hir::internal::*;
 
 use super::dot_plan::DotPlan;
+use super::exp::exp_affine;
 
 /// Vectors per block: two 128-bit registers of f32.
 const LANES: usize = 8;
@@ -160,7 +161,7 @@ impl SvmKernel {
         let (gamma, coef0) = (self.gamma, self.coef0);
         match self.kind {
             KernelType::Linear => values.iter_mut().for_each(|v| *v += c),
-            KernelType::Rbf => values.iter_mut().for_each(|v| *v = (-gamma * *v).exp()),
+            KernelType::Rbf => exp_affine(values, -gamma, 0.0),
             KernelType::Sigmoid => sigmoid_kernel(values, gamma, coef0),
             KernelType::Poly => {
                 let degree = self.degree;
