@@ -3,20 +3,18 @@
 //! type is f32 for every input but f64), and so does this walk. Nodes shrink to 16 bytes (four
 //! per cache line) and the row is read as is, without a copy to f64.
 //!
-//! Batches walk [`LANES`] rows through a tree together, step by step until all are at a leaf (at
-//! most the tree's depth): a leaf is its own child, so a row that reached one stays there. The
-//! child is chosen without a branch to mispredict and the rows' node loads overlap, instead of one
-//! dependent load chain per row.
+//! The walk indexes without bounds checks: [`Ensemble::check`] proved every child exists and
+//! every walk from a root ends, and the op checked the row has every feature a branch reads.
+//! (Walking 8 rows in lockstep with branch-free child selection was measured slower in wasm than
+//! these single walks on the forest and boosting fixtures, so it is gone.)
 use super::ensemble::{Ensemble, Mode};
 
-/// Flag in `feature`: the node is a leaf (its children are itself, its feature is 0).
+/// Flag in `feature`: the node is a leaf (its feature is 0).
 const LEAF: u32 = 1 << 30;
 /// Flag in `feature`: a NaN feature goes to the `yes` child.
 const NAN_YES: u32 = 1 << 31;
 /// The feature index without the flags.
 const INDEX: u32 = !(LEAF | NAN_YES);
-/// Rows walked together by [`CompactTrees::leaves`].
-pub const LANES: usize = 8;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct CompactNode {
@@ -29,38 +27,17 @@ struct CompactNode {
     no: u32,
 }
 
-/// An ensemble's nodes in the compact form, indexed like the ensemble's, and the depth of each
-/// tree (in the order of the ensemble's roots).
+/// An ensemble's nodes in the compact form, indexed like the ensemble's.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CompactTrees {
     nodes: Vec<CompactNode>,
-    depths: Vec<u32>,
-}
-
-/// The number of branches on the longest walk from `root`; `None` past `limit` nodes visited
-/// (the ensemble's check rules out cycles, this keeps a bad one from looping).
-fn depth(nodes: &[CompactNode], root: u32, limit: usize) -> Option<u32> {
-    let mut deepest = 0;
-    let mut stack = vec![(root, 0u32)];
-    let mut visited = 0;
-    while let Some((ix, d)) = stack.pop() {
-        visited += 1;
-        if visited > limit {
-            return None;
-        }
-        let node = nodes.get(ix as usize)?;
-        if node.feature & LEAF != 0 {
-            deepest = deepest.max(d);
-        } else {
-            stack.push((node.yes, d + 1));
-            stack.push((node.no, d + 1));
-        }
-    }
-    Some(deepest)
+    /// Columns a row needs: one more than the largest feature a branch reads.
+    features: usize,
 }
 
 impl CompactTrees {
     /// The compact form, when every branch is `BRANCH_LEQ`, with thresholds rounded to f32.
+    /// `ensemble` must have passed [`Ensemble::check`].
     pub fn build(ensemble: &Ensemble) -> Option<CompactTrees> {
         let nodes = ensemble
             .nodes
@@ -85,53 +62,33 @@ impl CompactTrees {
                 _ => None,
             })
             .collect::<Option<Vec<_>>>()?;
-        let depths = ensemble
-            .roots
-            .iter()
-            .map(|root| depth(&nodes, *root, nodes.len()))
-            .collect::<Option<Vec<_>>>()?;
-        Some(CompactTrees { nodes, depths })
+        Some(CompactTrees {
+            nodes,
+            features: ensemble.features_needed(),
+        })
     }
 
-    /// The ensemble index of the leaf `row` reaches from `root`. The ensemble's `check` proved
-    /// every child exists and every walk ends; the caller checked the row is wide enough.
+    /// The ensemble index of the leaf `row` reaches from `root`, a root of the ensemble.
+    ///
+    /// # Panics
+    /// When `row` is shorter than the features the trees read.
     #[inline]
     pub fn leaf(&self, root: u32, row: &[f32]) -> usize {
-        let mut node = &self.nodes[root as usize];
-        while node.feature & LEAF == 0 {
-            let x = row[(node.feature & INDEX) as usize];
-            let yes = x <= node.threshold || (node.feature & NAN_YES != 0 && x.is_nan());
-            node = &self.nodes[if yes { node.yes } else { node.no } as usize];
-        }
-        node.yes as usize
-    }
-}
-
-impl CompactTrees {
-    /// The leaves [`LANES`] rows reach from the root of tree `tree` (its index among the
-    /// ensemble's roots), walked together for the tree's depth. Rows must have at least one
-    /// column (a leaf reads feature 0 and ignores it).
-    #[inline]
-    pub fn leaves(&self, tree: usize, root: u32, rows: &[&[f32]; LANES]) -> [u32; LANES] {
-        let mut at = [root; LANES];
-        for _ in 0..self.depths[tree] {
-            // Stop once every row is at a leaf: unbalanced trees (random forests) end most walks
-            // well above their depth.
-            let mut branches = 0;
-            for (ix, row) in at.iter_mut().zip(rows) {
-                let node = &self.nodes[*ix as usize];
-                branches |= !node.feature & LEAF;
-                let x = row[(node.feature & INDEX) as usize];
-                let yes = (x <= node.threshold) | ((node.feature & NAN_YES != 0) & x.is_nan());
-                // A select, not a branch: which child is taken is what a branch would mispredict.
-                let mask = 0u32.wrapping_sub(u32::from(yes));
-                *ix = node.no ^ ((node.no ^ node.yes) & mask);
+        assert!(row.len() >= self.features, "row shorter than the features");
+        let nodes = &self.nodes;
+        assert!((root as usize) < nodes.len(), "root out of range");
+        // SAFETY: `root` is in range (asserted); every child index is in range and every walk
+        // from a root ends at a leaf (Ensemble::check, required by `build`); a branch reads
+        // feature < `features` <= row.len() (asserted).
+        unsafe {
+            let mut node = nodes.get_unchecked(root as usize);
+            while node.feature & LEAF == 0 {
+                let x = *row.get_unchecked((node.feature & INDEX) as usize);
+                let yes = x <= node.threshold || (node.feature & NAN_YES != 0 && x.is_nan());
+                node = nodes.get_unchecked(if yes { node.yes } else { node.no } as usize);
             }
-            if branches == 0 {
-                break;
-            }
+            node.yes as usize
         }
-        at
     }
 }
 
@@ -165,7 +122,7 @@ mod tests {
     }
 
     #[test]
-    fn lockstep_walks_reach_the_leaves_of_single_walks() {
+    fn compact_walks_reach_the_leaves_of_the_f64_walk() {
         // Tree 0 is unbalanced (depth 3 on one side, 1 on the other); tree 1 is a lone leaf.
         let nodes = vec![
             branch(0, 0.5, 1, 2, false),
@@ -186,8 +143,7 @@ mod tests {
         };
         ensemble.check().unwrap();
         let trees = CompactTrees::build(&ensemble).unwrap();
-        assert_eq!(trees.depths, vec![3, 0]);
-        let data: [[f32; 2]; LANES] = [
+        let rows: [[f32; 2]; 8] = [
             [0.0, 0.0],
             [1.0, -2.0],
             [1.0, f32::NAN],
@@ -197,11 +153,12 @@ mod tests {
             [0.5, 7.0],
             [2.0, 5.0],
         ];
-        let rows: [&[f32]; LANES] = std::array::from_fn(|i| &data[i][..]);
-        for (tree, root) in ensemble.roots.iter().enumerate() {
-            let together = trees.leaves(tree, *root, &rows);
-            for (row, got) in rows.iter().zip(together) {
-                assert_eq!(got as usize, trees.leaf(*root, row), "{row:?}");
+        for row in rows {
+            let wide: Vec<f64> = row.iter().map(|x| f64::from(*x)).collect();
+            for root in &ensemble.roots {
+                let want = ensemble.leaf_leq(*root, &wide) as *const FlatNode;
+                let got = &ensemble.nodes[trees.leaf(*root, &row)] as *const FlatNode;
+                assert_eq!(got, want, "{row:?}");
             }
         }
     }

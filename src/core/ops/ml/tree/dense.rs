@@ -54,13 +54,23 @@ impl DenseLeaves {
         })
     }
 
-    /// Adds the weights of leaf node `leaf` to `scores` (`n_outputs` long), in output order.
+    /// Adds the weights of leaf node `leaf` (an ensemble index a walk returned) to `scores`,
+    /// output by output.
+    ///
+    /// # Panics
+    /// When `leaf` is not a node of the ensemble or `scores` is not `n_outputs` long.
     #[inline]
-    pub fn add(&self, leaf: u32, scores: &mut [f32]) {
-        let start = self.row_of[leaf as usize] as usize * self.n_outputs;
-        let row = &self.weights[start..start + self.n_outputs];
-        for (s, w) in scores.iter_mut().zip(row) {
-            *s += w;
+    pub fn add(&self, leaf: usize, scores: &mut [f32]) {
+        assert!(leaf < self.row_of.len() && scores.len() == self.n_outputs);
+        // SAFETY: `leaf` indexes `row_of` (asserted); every row number in `row_of` was given to
+        // a row of `n_outputs` weights pushed in `build` (branches get row 0, which exists when
+        // any leaf does, and a walk only returns leaves); `scores` holds `n_outputs` (asserted).
+        unsafe {
+            let start = *self.row_of.get_unchecked(leaf) as usize * self.n_outputs;
+            let row = self.weights.get_unchecked(start..start + self.n_outputs);
+            for (k, w) in row.iter().enumerate() {
+                *scores.get_unchecked_mut(k) += *w;
+            }
         }
     }
 }

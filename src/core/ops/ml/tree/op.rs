@@ -12,7 +12,7 @@ use tract_onnx::pb::NodeProto;
 use tract_onnx::prelude::*;
 use tract_onnx::tract_hir::internal::*;
 
-use super::compact::{CompactTrees, LANES};
+use super::compact::CompactTrees;
 use super::dense::DenseLeaves;
 use super::ensemble::{Ensemble, FlatNode};
 use super::parse;
@@ -212,15 +212,6 @@ impl TreeEnsembleOp {
             Row::F64(row) => self.ensemble.leaf(*root, row),
         });
         self.aggregate_leaves(leaves, s);
-    }
-
-    /// The leaf of each row of a block of [`LANES`] f32 rows in each tree, tree-major
-    /// (`leaves[tree * LANES + row]`), from lockstep walks.
-    fn block_leaves(&self, compact: &CompactTrees, rows: &[&[f32]; LANES], leaves: &mut Vec<u32>) {
-        leaves.clear();
-        for (tree, root) in self.ensemble.roots.iter().enumerate() {
-            leaves.extend_from_slice(&compact.leaves(tree, *root, rows));
-        }
     }
 
     /// Aggregates the weights of one row's leaves (one per tree) into `s`.
@@ -488,62 +479,22 @@ impl TreeEnsembleOp {
                 && TypeId::of::<S>() == TypeId::of::<f32>()
                 && matches!(self.aggregate, Aggregate::Sum | Aggregate::Average)
         });
-        let mut sums = vec![0f32; LANES * n];
-        let dense_scores = |sums: &[f32], has: &[bool], scores: &mut Scores<S>| {
-            for (v, x) in scores.value.iter_mut().zip(sums) {
-                *v = S::of(f64::from(*x));
-            }
-            scores.has.copy_from_slice(has);
-        };
+        let mut sums = vec![0f32; n];
         let mut out = vec![0f32; rows * n];
-        // Rows in whole blocks walk in lockstep (f32 input, compact trees, at least a column).
-        let blocks = match compact {
-            Some(_) if cols > 0 => rows / LANES,
-            _ => 0,
-        };
-        let mut leaves: Vec<u32> = Vec::new();
         // Calls `each(r, scores)` with the aggregated scores of every row, in order.
         let mut for_each_row = |each: &mut dyn FnMut(usize, &mut Scores<S>)| {
-            if let Some(c) = compact.filter(|_| blocks > 0) {
-                for block in 0..blocks {
-                    let first = block * LANES;
-                    let block_rows: [&[f32]; LANES] =
-                        std::array::from_fn(|i| &x32[(first + i) * cols..(first + i + 1) * cols]);
-                    self.block_leaves(c, &block_rows, &mut leaves);
-                    if let Some(d) = dense {
-                        // Tree by tree, each lane adds its leaf's row: every row sums in tree order.
-                        sums.fill(0.0);
-                        for tree_leaves in leaves.chunks_exact(LANES) {
-                            for (lane, leaf) in tree_leaves.iter().enumerate() {
-                                d.add(*leaf, &mut sums[lane * n..(lane + 1) * n]);
-                            }
-                        }
-                        for lane in 0..LANES {
-                            dense_scores(&sums[lane * n..(lane + 1) * n], &d.has, &mut scores);
-                            each(first + lane, &mut scores);
-                        }
-                        continue;
-                    }
-                    for lane in 0..LANES {
-                        let reached = leaves
-                            .iter()
-                            .skip(lane)
-                            .step_by(LANES)
-                            .map(|ix| &self.ensemble.nodes[*ix as usize]);
-                        self.aggregate_leaves(reached, &mut scores);
-                        each(first + lane, &mut scores);
-                    }
-                }
-            }
-            for r in blocks * LANES..rows {
+            for r in 0..rows {
                 match (dense, compact) {
                     (Some(d), Some(c)) => {
-                        let (x, sums) = (&x32[r * cols..(r + 1) * cols], &mut sums[..n]);
+                        let x = &x32[r * cols..(r + 1) * cols];
                         sums.fill(0.0);
                         for root in &self.ensemble.roots {
-                            d.add(c.leaf(*root, x) as u32, sums);
+                            d.add(c.leaf(*root, x), &mut sums);
                         }
-                        dense_scores(sums, &d.has, &mut scores);
+                        for (v, s) in scores.value.iter_mut().zip(&sums) {
+                            *v = S::of(f64::from(*s));
+                        }
+                        scores.has.copy_from_slice(&d.has);
                     }
                     _ => self.accumulate(row(r), &mut scores),
                 }
