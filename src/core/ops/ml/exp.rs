@@ -1,10 +1,12 @@
 //! `exp` for the ML ops' softmax, logistic and RBF kernel: Cephes' expf (range reduction by
 //! ln 2 in two parts, a degree-7 polynomial, 2^n from the exponent bits), within 2 ulp of the
 //! exact value. libm's expf is a scalar call per value; this is branch-free, so the wasm build
-//! runs it four lanes at a time, every lane doing exactly the scalar operations in the same order.
+//! runs it four lanes at a time ([`map_affine`]).
 //!
 //! Defined for x <= 88; below -87.33 (where the result leaves f32's normal range) it returns 0,
 //! and a NaN stays NaN.
+
+use super::lanes::{map_affine, Lanewise};
 
 /// log2(e).
 const LOG2E: f32 = std::f32::consts::LOG2_E;
@@ -44,29 +46,26 @@ pub fn exp(x: f32) -> f32 {
     y * f32::from_bits(((n as i32 + 127) as u32) << 23)
 }
 
-/// `v = exp(scale * v + shift)` for every value.
-#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-pub fn exp_affine(values: &mut [f32], scale: f32, shift: f32) {
-    values.iter_mut().for_each(|v| *v = exp(scale * *v + shift));
+/// [`exp`] for [`map_affine`].
+pub struct Exp;
+
+impl Lanewise for Exp {
+    #[inline]
+    fn one(x: f32) -> f32 {
+        exp(x)
+    }
+
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    #[inline]
+    fn four(x: core::arch::wasm32::v128) -> core::arch::wasm32::v128 {
+        exp4(x)
+    }
 }
 
-/// The same four lanes at a time.
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+/// `v = exp(scale * v + shift)` for every value.
+#[inline]
 pub fn exp_affine(values: &mut [f32], scale: f32, shift: f32) {
-    use core::arch::wasm32::*;
-    let (a, b) = (f32x4_splat(scale), f32x4_splat(shift));
-    let mut chunks = values.chunks_exact_mut(4);
-    for lanes in &mut chunks {
-        // SAFETY: `lanes` holds four f32 = one 16-byte vector; v128_load/store are unaligned.
-        unsafe {
-            let p = lanes.as_mut_ptr().cast::<v128>();
-            v128_store(p, exp4(f32x4_add(f32x4_mul(a, v128_load(p)), b)));
-        }
-    }
-    chunks
-        .into_remainder()
-        .iter_mut()
-        .for_each(|v| *v = exp(scale * *v + shift));
+    map_affine::<Exp>(values, scale, shift);
 }
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]

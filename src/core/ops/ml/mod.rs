@@ -8,6 +8,7 @@ mod encoders;
 mod exp;
 mod features;
 mod labels;
+mod lanes;
 mod linear;
 mod post_transform;
 mod preprocess;

@@ -12,6 +12,7 @@ use tract_onnx::tract_hir::internal::*;
 
 use super::dot_plan::DotPlan;
 use super::exp::exp_affine;
+use super::lanes::{map_affine, Lanewise};
 
 /// Vectors per block: two 128-bit registers of f32.
 const LANES: usize = 8;
@@ -162,7 +163,7 @@ impl SvmKernel {
         match self.kind {
             KernelType::Linear => values.iter_mut().for_each(|v| *v += c),
             KernelType::Rbf => exp_affine(values, -gamma, 0.0),
-            KernelType::Sigmoid => sigmoid_kernel(values, gamma, coef0),
+            KernelType::Sigmoid => map_affine::<Tanh>(values, gamma, coef0),
             KernelType::Poly => {
                 let degree = self.degree;
                 values.iter_mut().for_each(|v| {
@@ -305,33 +306,20 @@ mod simd {
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 use simd::{block_distance, block_distance4, block_dot, block_dot4};
 
-/// `tanh(gamma * v + coef0)` in place.
-#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-fn sigmoid_kernel(values: &mut [f32], gamma: f32, coef0: f32) {
-    values
-        .iter_mut()
-        .for_each(|v| *v = tanh(gamma * *v + coef0));
-}
+/// [`tanh`] for [`map_affine`]: the sigmoid kernel is `tanh(gamma * v + coef0)`.
+struct Tanh;
 
-/// The same four lanes at a time (the size-optimized wasm build does not vectorize the loop);
-/// each lane computes exactly what [`tanh`] does, in the same order.
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-fn sigmoid_kernel(values: &mut [f32], gamma: f32, coef0: f32) {
-    use core::arch::wasm32::*;
-    let (g, c) = (f32x4_splat(gamma), f32x4_splat(coef0));
-    let mut chunks = values.chunks_exact_mut(4);
-    for lanes in &mut chunks {
-        // SAFETY: `lanes` holds four f32 = one 16-byte vector; v128_load/store are unaligned.
-        unsafe {
-            let p = lanes.as_mut_ptr().cast::<v128>();
-            let x = f32x4_add(f32x4_mul(g, v128_load(p)), c);
-            v128_store(p, tanh4(x));
-        }
+impl Lanewise for Tanh {
+    #[inline]
+    fn one(x: f32) -> f32 {
+        tanh(x)
     }
-    chunks
-        .into_remainder()
-        .iter_mut()
-        .for_each(|v| *v = tanh(gamma * *v + coef0));
+
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    #[inline]
+    fn four(x: core::arch::wasm32::v128) -> core::arch::wasm32::v128 {
+        tanh4(x)
+    }
 }
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
