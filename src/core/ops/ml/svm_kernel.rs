@@ -164,18 +164,14 @@ impl SvmKernel {
             KernelType::Linear => values.iter_mut().for_each(|v| *v += c),
             KernelType::Rbf => exp_affine(values, -gamma, 0.0),
             KernelType::Sigmoid => map_affine::<Tanh>(values, gamma, coef0),
+            // scikit-learn's default degree 3, and 2, as products: four lanes at a time.
+            KernelType::Poly if self.degree == 3.0 => map_affine::<Cube>(values, gamma, coef0),
+            KernelType::Poly if self.degree == 2.0 => map_affine::<Square>(values, gamma, coef0),
             KernelType::Poly => {
                 let degree = self.degree;
-                values.iter_mut().for_each(|v| {
-                    let base = gamma * *v + coef0;
-                    *v = if degree == 2.0 {
-                        base * base
-                    } else if degree == 3.0 {
-                        base * base * base
-                    } else {
-                        base.powf(degree)
-                    }
-                })
+                values
+                    .iter_mut()
+                    .for_each(|v| *v = (gamma * *v + coef0).powf(degree))
             }
         }
     }
@@ -305,6 +301,39 @@ mod simd {
 }
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 use simd::{block_distance, block_distance4, block_dot, block_dot4};
+
+/// x³ (as `x * x * x`) for [`map_affine`].
+struct Cube;
+
+impl Lanewise for Cube {
+    #[inline]
+    fn one(x: f32) -> f32 {
+        x * x * x
+    }
+
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    #[inline]
+    fn four(x: core::arch::wasm32::v128) -> core::arch::wasm32::v128 {
+        use core::arch::wasm32::f32x4_mul;
+        f32x4_mul(f32x4_mul(x, x), x)
+    }
+}
+
+/// x² for [`map_affine`].
+struct Square;
+
+impl Lanewise for Square {
+    #[inline]
+    fn one(x: f32) -> f32 {
+        x * x
+    }
+
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    #[inline]
+    fn four(x: core::arch::wasm32::v128) -> core::arch::wasm32::v128 {
+        core::arch::wasm32::f32x4_mul(x, x)
+    }
+}
 
 /// [`tanh`] for [`map_affine`]: the sigmoid kernel is `tanh(gamma * v + coef0)`.
 struct Tanh;
