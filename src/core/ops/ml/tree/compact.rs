@@ -33,6 +33,8 @@ pub struct CompactTrees {
     nodes: Vec<CompactNode>,
     /// Columns a row needs: one more than the largest feature a branch reads.
     features: usize,
+    /// Some branch sends a NaN to its `yes` child (else the walk skips the NaN test).
+    nan_yes: bool,
 }
 
 impl CompactTrees {
@@ -63,6 +65,7 @@ impl CompactTrees {
             })
             .collect::<Option<Vec<_>>>()?;
         Some(CompactTrees {
+            nan_yes: nodes.iter().any(|n| n.feature & NAN_YES != 0),
             nodes,
             features: ensemble.features_needed(),
         })
@@ -82,10 +85,19 @@ impl CompactTrees {
         // feature < `features` <= row.len() (asserted).
         unsafe {
             let mut node = nodes.get_unchecked(root as usize);
-            while node.feature & LEAF == 0 {
-                let x = *row.get_unchecked((node.feature & INDEX) as usize);
-                let yes = x <= node.threshold || (node.feature & NAN_YES != 0 && x.is_nan());
-                node = nodes.get_unchecked(if yes { node.yes } else { node.no } as usize);
+            if self.nan_yes {
+                while node.feature & LEAF == 0 {
+                    let x = *row.get_unchecked((node.feature & INDEX) as usize);
+                    let yes = x <= node.threshold || (node.feature & NAN_YES != 0 && x.is_nan());
+                    node = nodes.get_unchecked(if yes { node.yes } else { node.no } as usize);
+                }
+            } else {
+                // A NaN compares false and goes to `no`, as with the flag clear.
+                while node.feature & LEAF == 0 {
+                    let x = *row.get_unchecked(node.feature as usize);
+                    let yes = x <= node.threshold;
+                    node = nodes.get_unchecked(if yes { node.yes } else { node.no } as usize);
+                }
             }
             node.yes as usize
         }
@@ -123,11 +135,18 @@ mod tests {
 
     #[test]
     fn compact_walks_reach_the_leaves_of_the_f64_walk() {
+        // With a NaN sent to `yes` somewhere (the walk tests NaN) and nowhere (it does not).
+        for nan_yes in [true, false] {
+            compact_walks_match(nan_yes);
+        }
+    }
+
+    fn compact_walks_match(nan_yes: bool) {
         // Tree 0 is unbalanced (depth 3 on one side, 1 on the other); tree 1 is a lone leaf.
         let nodes = vec![
             branch(0, 0.5, 1, 2, false),
             leaf(0),
-            branch(1, -1.0, 3, 4, true),
+            branch(1, -1.0, 3, 4, nan_yes),
             leaf(1),
             branch(0, 2.0, 5, 6, false),
             leaf(2),
@@ -143,6 +162,7 @@ mod tests {
         };
         ensemble.check().unwrap();
         let trees = CompactTrees::build(&ensemble).unwrap();
+        assert_eq!(trees.nan_yes, nan_yes);
         let rows: [[f32; 2]; 8] = [
             [0.0, 0.0],
             [1.0, -2.0],
