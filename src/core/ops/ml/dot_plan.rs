@@ -25,10 +25,14 @@ impl PartialEq for DotPlan {
 impl DotPlan {
     /// Batches from this many rows are worth the plan.
     pub const MIN_ROWS: usize = 16;
+    /// Rows of fewer features are not: packing them for the GEMM costs about what the product
+    /// does, and the callers' own loops win (iris's 4 features, measured in wasm).
+    pub const MIN_FEATURES: usize = 8;
 
-    /// Plans the product with row-major `vectors` [count, features]; `None` for an empty one.
+    /// Plans the product with row-major `vectors` [count, features]; `None` for an empty one or
+    /// one of fewer than [`Self::MIN_FEATURES`] features.
     pub fn new(vectors: &[f32], count: usize, features: usize) -> TractResult<Option<DotPlan>> {
-        if count == 0 || features == 0 {
+        if count == 0 || features < Self::MIN_FEATURES {
             return Ok(None);
         }
         ensure!(

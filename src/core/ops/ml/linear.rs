@@ -261,7 +261,7 @@ mod tests {
 
     #[test]
     fn batches_through_the_gemm_plan_match_the_loop() {
-        let (targets, f) = (3, 7);
+        let (targets, f) = (3, DotPlan::MIN_FEATURES + 1);
         let w: Vec<f32> = (0..targets * f).map(|i| (i as f32 * 0.37).sin()).collect();
         let b = vec![0.5, -1.0, 2.0];
         let affine = Affine::new(w.clone(), b.clone(), targets).unwrap();
