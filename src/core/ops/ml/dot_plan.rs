@@ -1,7 +1,8 @@
 //! `x · Vᵀ` for a batch of rows `x` [m, features] against constant vectors `V` [count, features],
 //! through a one-node tract plan: tract's packed GEMM kernels (SIMD in wasm) run a 1,000-row
 //! batch several times faster than a plain loop. A plan costs a few microseconds per call, which
-//! a handful of rows cannot repay, so callers keep their loop below [`DotPlan::MIN_ROWS`].
+//! a handful of rows cannot repay, so callers keep their loop below [`DotPlan::MIN_ROWS`] (and
+//! for rows shorter than [`DotPlan::MIN_FEATURES`], where there is no plan).
 use std::sync::Arc;
 
 use tract_onnx::prelude::*;

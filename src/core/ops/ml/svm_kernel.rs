@@ -4,8 +4,9 @@
 //! into SIMD (wasm simd128, SSE/NEON natively). Each kernel value is still the sequential sum
 //! over features of one pair, as before the packing.
 //!
-//! For batches of [`DotPlan::MIN_ROWS`] rows or more, the dot-product kernels (linear, poly,
-//! sigmoid) take the dot products from tract's GEMM ([`DotPlan`]) instead. RBF keeps the direct
+//! For batches of [`DotPlan::MIN_ROWS`] rows or more of at least [`DotPlan::MIN_FEATURES`]
+//! features, the dot-product kernels (linear, poly, sigmoid) take the dot products from tract's
+//! GEMM ([`DotPlan`]) instead. RBF keeps the direct
 //! `|x - v|^2` (expanding it into dot products would cancel badly on unscaled features).
 use tract_onnx::prelude::*;
 use tract_onnx::tract_hir::internal::*;
