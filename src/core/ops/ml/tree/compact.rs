@@ -7,6 +7,11 @@
 //! every walk from a root ends, and the op checked the row has every feature a branch reads.
 //! (Walking 8 rows in lockstep with branch-free child selection was measured slower in wasm than
 //! these single walks on the forest and boosting fixtures, so it is gone.)
+//!
+//! A leaf with exactly one weight keeps it in the node, as onnxruntime does, so a walk that ends
+//! there needs no second lookup.
+use std::sync::atomic::{compiler_fence, Ordering};
+
 use super::ensemble::{Ensemble, Mode};
 
 /// Flag in `feature`: the node is a leaf (its feature is 0).
@@ -18,6 +23,7 @@ const INDEX: u32 = !(LEAF | NAN_YES);
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct CompactNode {
+    /// The threshold; for a leaf with one weight, that weight rounded to f32 (else 0).
     threshold: f32,
     /// Feature index (with `NAN_YES`), or `LEAF`.
     feature: u32,
@@ -48,8 +54,12 @@ impl CompactTrees {
             .map(|(ix, n)| match n.mode {
                 Mode::Leaf => {
                     let itself = u32::try_from(ix).ok()?;
+                    let weight = match ensemble.leaf_weights(n) {
+                        [(_, w)] => *w as f32,
+                        _ => 0.0,
+                    };
                     Some(CompactNode {
-                        threshold: 0.0,
+                        threshold: weight,
                         feature: LEAF,
                         yes: itself,
                         no: itself,
@@ -77,6 +87,20 @@ impl CompactTrees {
     /// When `row` is shorter than the features the trees read.
     #[inline]
     pub fn leaf(&self, root: u32, row: &[f32]) -> usize {
+        self.walk(root, row).yes as usize
+    }
+
+    /// The weight of the leaf `row` reaches from `root`, when that leaf has exactly one weight.
+    ///
+    /// # Panics
+    /// When `row` is shorter than the features the trees read.
+    #[inline]
+    pub fn leaf_weight(&self, root: u32, row: &[f32]) -> f32 {
+        self.walk(root, row).threshold
+    }
+
+    #[inline]
+    fn walk(&self, root: u32, row: &[f32]) -> &CompactNode {
         assert!(row.len() >= self.features, "row shorter than the features");
         let nodes = &self.nodes;
         assert!((root as usize) < nodes.len(), "root out of range");
@@ -89,18 +113,32 @@ impl CompactTrees {
                 while node.feature & LEAF == 0 {
                     let x = *row.get_unchecked((node.feature & INDEX) as usize);
                     let yes = x <= node.threshold || (node.feature & NAN_YES != 0 && x.is_nan());
-                    node = nodes.get_unchecked(if yes { node.yes } else { node.no } as usize);
+                    node = nodes.get_unchecked(child(node, yes) as usize);
                 }
             } else {
                 // A NaN compares false and goes to `no`, as with the flag clear.
                 while node.feature & LEAF == 0 {
                     let x = *row.get_unchecked(node.feature as usize);
-                    let yes = x <= node.threshold;
-                    node = nodes.get_unchecked(if yes { node.yes } else { node.no } as usize);
+                    node = nodes.get_unchecked(child(node, x <= node.threshold) as usize);
                 }
             }
-            node.yes as usize
+            node
         }
+    }
+}
+
+/// The child a comparison picks, as a branch rather than a select. A select makes every level
+/// wait for the comparison before loading the next node; a branch lets the processor run ahead
+/// on its prediction, and tree paths are mostly predictable (real data sets and repeated rows
+/// alike): 1.4-1.9x faster in wasm on the forest and boosting fixtures. The fence emits no code;
+/// it only keeps LLVM from turning the two arms into a select.
+#[inline(always)]
+fn child(node: &CompactNode, yes: bool) -> u32 {
+    if yes {
+        compiler_fence(Ordering::SeqCst);
+        node.yes
+    } else {
+        node.no
     }
 }
 

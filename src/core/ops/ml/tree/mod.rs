@@ -5,5 +5,6 @@ mod ensemble;
 mod op;
 mod parse;
 mod score;
+mod targets;
 
 pub use op::register;

@@ -4,7 +4,6 @@
 //!
 //! Replaces tract's TreeEnsembleClassifier, which refuses skl2onnx's binary models, builds an
 //! error value at every visited leaf and restarts each walk from the first node.
-use std::any::TypeId;
 use std::sync::Arc;
 
 use tract_onnx::model::ParsingContext;
@@ -14,9 +13,10 @@ use tract_onnx::tract_hir::internal::*;
 
 use super::compact::CompactTrees;
 use super::dense::DenseLeaves;
-use super::ensemble::{Ensemble, FlatNode};
+use super::ensemble::Ensemble;
 use super::parse;
 use super::score::Score;
+use super::targets::TreeTargets;
 use crate::core::ops::ml::attrs::{floats_or_tensor, ints};
 use crate::core::ops::ml::labels::{Labels, Pick};
 use crate::core::ops::ml::post_transform::{probit, PostTransform};
@@ -78,10 +78,14 @@ pub enum Kind {
 #[derive(Clone, Debug)]
 pub struct TreeEnsembleOp {
     ensemble: Arc<Ensemble>,
+    /// Columns an input needs: one more than the largest feature a branch reads.
+    features: usize,
     /// Every branch is `BRANCH_LEQ`: walk with [`Ensemble::leaf_leq`].
     all_leq: bool,
     /// The same trees in 16-byte nodes, for f32 inputs, when every branch is `BRANCH_LEQ`.
     compact: Option<Arc<CompactTrees>>,
+    /// The output each tree weights, when every leaf has one weight and each tree one output.
+    targets: Option<Arc<TreeTargets>>,
     /// The leaf weights as dense f32 rows, for f32 sums and averages, when the leaves allow it.
     dense: Option<Arc<DenseLeaves>>,
     kind: Kind,
@@ -128,20 +132,17 @@ fn build_classifier(ctx: &ParsingContext, node: &NodeProto) -> Built {
     distinct.dedup();
     let all_positive = ensemble.weights.iter().all(|(_, w)| *w >= 0.0);
     let binary_case = labels.len() == 2 && distinct.len() == 1;
-    let op = TreeEnsembleOp {
-        all_leq: ensemble.all_leq(),
-        compact: CompactTrees::build(&ensemble).map(Arc::new),
-        dense: DenseLeaves::build(&ensemble).map(Arc::new),
-        ensemble: Arc::new(ensemble),
-        kind: Kind::Classifier {
+    let op = TreeEnsembleOp::new(
+        ensemble,
+        Kind::Classifier {
             labels,
             binary_case,
             all_positive,
         },
-        aggregate: Aggregate::Sum,
-        base_values: floats_or_tensor(ctx, node, "base_values")?.unwrap_or_default(),
-        post: post_transform(node)?,
-    };
+        Aggregate::Sum,
+        floats_or_tensor(ctx, node, "base_values")?.unwrap_or_default(),
+        post_transform(node)?,
+    );
     Ok((Box::new(op), vec![]))
 }
 
@@ -154,16 +155,13 @@ fn build_regressor(ctx: &ParsingContext, node: &NodeProto) -> Built {
     let aggregate = node
         .get_attr_opt::<String>("aggregate_function")?
         .unwrap_or_else(|| "SUM".into());
-    let op = TreeEnsembleOp {
-        all_leq: ensemble.all_leq(),
-        compact: CompactTrees::build(&ensemble).map(Arc::new),
-        dense: DenseLeaves::build(&ensemble).map(Arc::new),
-        ensemble: Arc::new(ensemble),
-        kind: Kind::Regressor,
-        aggregate: Aggregate::parse(&aggregate)?,
-        base_values: floats_or_tensor(ctx, node, "base_values")?.unwrap_or_default(),
-        post: post_transform(node)?,
-    };
+    let op = TreeEnsembleOp::new(
+        ensemble,
+        Kind::Regressor,
+        Aggregate::parse(&aggregate)?,
+        floats_or_tensor(ctx, node, "base_values")?.unwrap_or_default(),
+        post_transform(node)?,
+    );
     Ok((Box::new(op), vec![]))
 }
 
@@ -173,99 +171,54 @@ fn build_v5(ctx: &ParsingContext, node: &NodeProto) -> Built {
     let n_targets =
         n_targets.ok_or_else(|| format_err!("{}: n_targets must be at least 1", node.name))?;
     let ensemble = parse::v5(ctx, node, n_targets)?;
-    let op = TreeEnsembleOp {
-        all_leq: ensemble.all_leq(),
-        compact: CompactTrees::build(&ensemble).map(Arc::new),
-        dense: DenseLeaves::build(&ensemble).map(Arc::new),
-        ensemble: Arc::new(ensemble),
-        kind: Kind::Ensemble,
-        aggregate: Aggregate::from_code(node.get_attr_opt("aggregate_function")?.unwrap_or(1))?,
-        base_values: vec![],
-        post: PostTransform::from_code(node.get_attr_opt("post_transform")?.unwrap_or(0))?,
-    };
+    let op = TreeEnsembleOp::new(
+        ensemble,
+        Kind::Ensemble,
+        Aggregate::from_code(node.get_attr_opt("aggregate_function")?.unwrap_or(1))?,
+        vec![],
+        PostTransform::from_code(node.get_attr_opt("post_transform")?.unwrap_or(0))?,
+    );
     Ok((Box::new(op), vec![]))
 }
 
-/// One input row: f32 as given (walked on the compact nodes) or cast to f64.
-#[derive(Clone, Copy)]
-enum Row<'a> {
-    F32(&'a [f32], &'a CompactTrees),
-    F64(&'a [f64]),
-}
-
-/// Per-output accumulators of one row, reused across rows.
-struct Scores<S> {
-    value: Vec<S>,
-    has: Vec<bool>,
-}
-
 impl TreeEnsembleOp {
+    fn new(
+        ensemble: Ensemble,
+        kind: Kind,
+        aggregate: Aggregate,
+        base_values: Vec<f64>,
+        post: PostTransform,
+    ) -> TreeEnsembleOp {
+        TreeEnsembleOp {
+            features: ensemble.features_needed(),
+            all_leq: ensemble.all_leq(),
+            compact: CompactTrees::build(&ensemble).map(Arc::new),
+            targets: TreeTargets::build(&ensemble).map(Arc::new),
+            dense: DenseLeaves::build(&ensemble).map(Arc::new),
+            ensemble: Arc::new(ensemble),
+            kind,
+            aggregate,
+            base_values,
+            post,
+        }
+    }
+
     fn n_outputs(&self) -> usize {
         self.ensemble.n_outputs
     }
 
-    /// Walks every tree for one row and aggregates the leaf weights.
-    fn accumulate<S: Score>(&self, row: Row, s: &mut Scores<S>) {
-        let leaves = self.ensemble.roots.iter().map(|root| match row {
-            Row::F32(row, compact) => &self.ensemble.nodes[compact.leaf(*root, row)],
-            Row::F64(row) if self.all_leq => self.ensemble.leaf_leq(*root, row),
-            Row::F64(row) => self.ensemble.leaf(*root, row),
-        });
-        self.aggregate_leaves(leaves, s);
-    }
-
-    /// Aggregates the weights of one row's leaves (one per tree) into `s`.
-    fn aggregate_leaves<'a, S: Score>(
-        &'a self,
-        leaves: impl Iterator<Item = &'a FlatNode>,
-        s: &mut Scores<S>,
-    ) {
-        s.value.iter_mut().for_each(|v| *v = S::ZERO);
-        s.has.iter_mut().for_each(|h| *h = false);
-        for leaf in leaves {
-            for (target, w) in self.ensemble.leaf_weights(leaf) {
-                let (t, w) = (*target as usize, S::of(*w));
-                let (v, h) = (&mut s.value[t], &mut s.has[t]);
-                *v = match (self.aggregate, *h) {
-                    (Aggregate::Sum | Aggregate::Average, _) | (_, false) => {
-                        if matches!(self.aggregate, Aggregate::Sum | Aggregate::Average) {
-                            *v + w
-                        } else {
-                            w
-                        }
-                    }
-                    (Aggregate::Min, true) => {
-                        if w < *v {
-                            w
-                        } else {
-                            *v
-                        }
-                    }
-                    (Aggregate::Max, true) => {
-                        if w > *v {
-                            w
-                        } else {
-                            *v
-                        }
-                    }
-                };
-                *h = true;
-            }
-        }
-    }
-
     /// Regressor and TreeEnsemble v5: aggregate, base values, post transform.
-    fn finish_regression<S: Score>(&self, s: &Scores<S>, out: &mut [f32]) {
+    fn finish_regression<S: Score>(&self, value: &[S], has: &[bool], out: &mut [f32]) {
         let n = self.n_outputs();
         let n_trees = S::count(self.ensemble.roots.len().max(1));
         let use_base = self.base_values.len() == n;
         for (t, slot) in out.iter_mut().enumerate().take(n) {
             let raw = match self.aggregate {
-                Aggregate::Sum => s.value[t],
-                Aggregate::Average => s.value[t] / n_trees,
+                Aggregate::Sum => value[t],
+                Aggregate::Average => value[t] / n_trees,
                 Aggregate::Min | Aggregate::Max => {
-                    if s.has[t] {
-                        s.value[t]
+                    if has[t] {
+                        value[t]
                     } else {
                         S::ZERO
                     }
@@ -290,7 +243,12 @@ impl TreeEnsembleOp {
     /// Classifier: onnxruntime's TreeAggregatorClassifier::FinalizeScores and write_scores.
     /// Returns the index into the labels, or the literal 0/1 onnxruntime writes when a
     /// two-class model is not in its binary case.
-    fn finish_classification<S: Score>(&self, s: &mut Scores<S>, out: &mut [f32]) -> Pick {
+    fn finish_classification<S: Score>(
+        &self,
+        value: &mut [S],
+        has: &[bool],
+        out: &mut [f32],
+    ) -> Pick {
         let Kind::Classifier {
             binary_case,
             all_positive,
@@ -304,22 +262,19 @@ impl TreeEnsembleOp {
         let n_base = self.base_values.len();
         let n = self.n_outputs();
         if n > 2 {
+            // A base value gives its class a score even when no leaf did.
+            let scored = |k: usize| has[k] || k < n_base;
             for k in 0..n_base.min(n) {
-                if s.has[k] {
-                    s.value[k] = s.value[k] + base(k)
-                } else {
-                    s.value[k] = base(k);
-                    s.has[k] = true
-                }
+                value[k] = if has[k] { value[k] + base(k) } else { base(k) };
             }
             let mut best: Option<usize> = None;
             for k in 0..n {
-                if s.has[k] && best.is_none_or(|b| s.value[k] > s.value[b]) {
+                if scored(k) && best.is_none_or(|b| value[k] > value[b]) {
                     best = Some(k);
                 }
             }
-            for ((slot, v), h) in out.iter_mut().zip(&s.value).zip(&s.has).take(n) {
-                *slot = if *h { v.to_f32() } else { 0.0 };
+            for (k, (slot, v)) in out.iter_mut().zip(value.iter()).take(n).enumerate() {
+                *slot = if scored(k) { v.to_f32() } else { 0.0 };
             }
             self.post.apply(out);
             return Pick::Index(best.unwrap_or(0));
@@ -327,28 +282,28 @@ impl TreeEnsembleOp {
         let mut write_extra = -1;
         let mut len = 2;
         if n_base == 2 {
-            if s.has[1] {
-                s.value[1] = base(1) + s.value[0];
-                s.value[0] = -s.value[1];
+            if has[1] {
+                value[1] = base(1) + value[0];
+                value[0] = -value[1];
             } else {
-                s.value[1] = s.value[1] + base(1);
-                s.value[0] = s.value[0] + base(0);
+                value[1] = value[1] + base(1);
+                value[0] = value[0] + base(0);
             }
         } else if n_base == 1 {
-            s.value[0] = s.value[0] + base(0);
-            if !s.has[1] {
+            value[0] = value[0] + base(0);
+            if !has[1] {
                 len = 1;
             }
         } else if n_base == 0 {
             write_extra = 3;
-            if !s.has[1] {
+            if !has[1] {
                 len = 1;
             }
         }
-        let pos = if len == 2 && s.has[1] {
-            s.value[1]
-        } else if s.has[0] {
-            s.value[0]
+        let pos = if len == 2 && has[1] {
+            value[1]
+        } else if has[0] {
+            value[0]
         } else {
             S::ZERO
         };
@@ -365,19 +320,19 @@ impl TreeEnsembleOp {
             Pick::Literal(i64::from(pos > zero))
         };
         if len == 2 {
-            out[0] = if s.has[0] || n_base == 2 {
-                s.value[0].to_f32()
+            out[0] = if has[0] || n_base == 2 {
+                value[0].to_f32()
             } else {
                 0.0
             };
-            out[1] = if s.has[1] || n_base == 2 {
-                s.value[1].to_f32()
+            out[1] = if has[1] || n_base == 2 {
+                value[1].to_f32()
             } else {
                 0.0
             };
             self.post.apply(&mut out[..2]);
         } else {
-            let s0 = s.value[0].to_f32();
+            let s0 = value[0].to_f32();
             if self.post == PostTransform::Probit {
                 out[0] = probit(s0);
                 out[1] = 0.0;
@@ -430,99 +385,229 @@ impl EvalOp for TreeEnsembleOp {
             input.shape()
         );
         let (rows, cols) = (input.shape()[0], input.shape()[1]);
-        let needed = self.ensemble.features_needed();
         ensure!(
-            cols >= needed,
+            cols >= self.features,
             "{} reads feature {} but the input has {cols} columns",
             self.name(),
-            needed.saturating_sub(1)
+            self.features.saturating_sub(1)
         );
-        if input.datum_type() == f64::datum_type() {
-            self.run::<f64>(input, rows, cols)
-        } else {
-            self.run::<f32>(input, rows, cols)
+        let is_f64 = input.datum_type() == f64::datum_type();
+        let is_f32 = input.datum_type() == f32::datum_type();
+        let sums = matches!(self.aggregate, Aggregate::Sum | Aggregate::Average);
+        let (value, out) = match (&self.compact, &self.targets, &self.dense) {
+            // onnxruntime sums an f32 input in f32: the fast forms hold f32 weights.
+            (Some(trees), Some(targets), _) if is_f32 && sums => {
+                let x = input.try_as_plain_ram()?.as_slice::<f32>()?;
+                let roots = &self.ensemble.roots;
+                self.finish_rows(
+                    rows,
+                    Unique {
+                        trees,
+                        targets,
+                        roots,
+                        x,
+                        cols,
+                    },
+                )
+            }
+            (Some(trees), None, Some(dense)) if is_f32 && sums => {
+                let x = input.try_as_plain_ram()?.as_slice::<f32>()?;
+                self.finish_rows(
+                    rows,
+                    Dense {
+                        trees,
+                        dense,
+                        ensemble: &self.ensemble,
+                        x,
+                        cols,
+                    },
+                )
+            }
+            _ if is_f64 => {
+                let x = input.try_as_plain_ram()?.as_slice::<f64>()?;
+                self.finish_rows::<f64>(rows, Walks::new(self, Rows::F64(x), cols))
+            }
+            (Some(trees), _, _) if is_f32 => {
+                let x = input.try_as_plain_ram()?.as_slice::<f32>()?;
+                self.finish_rows::<f32>(rows, Walks::new(self, Rows::F32(x, trees), cols))
+            }
+            _ => {
+                let wide = input.cast_to::<f64>()?;
+                let x = wide.try_as_plain_ram()?.as_slice::<f64>()?;
+                self.finish_rows::<f32>(rows, Walks::new(self, Rows::F64(x), cols))
+            }
+        };
+        let n = self.n_outputs();
+        let scores = Tensor::from_shape(&[rows, n], &out)?;
+        match (&self.kind, value) {
+            (Kind::Classifier { labels, .. }, Finished::Picks(picks)) => {
+                let label = labels.pick(&picks)?;
+                Ok(tvec!(label.into_tvalue(), scores.into_tvalue()))
+            }
+            (Kind::Ensemble, _) if is_f64 => {
+                Ok(tvec!(scores.cast_to::<f64>()?.into_owned().into_tvalue()))
+            }
+            _ => Ok(tvec!(scores.into_tvalue())),
         }
     }
 }
 
-impl TreeEnsembleOp {
-    /// Scores every row in `S` (onnxruntime's threshold type for this input) and finishes them.
-    fn run<S: Score>(&self, input: &Tensor, rows: usize, cols: usize) -> TractResult<TVec<TValue>> {
-        let compact = self
-            .compact
-            .as_deref()
-            .filter(|_| input.datum_type() == f32::datum_type());
-        let x32: &[f32] = match compact {
-            Some(_) => input.try_as_plain_ram()?.as_slice::<f32>()?,
-            None => &[],
-        };
-        let x64 = match compact {
-            Some(_) => None,
-            None => Some(input.cast_to::<f64>()?),
-        };
-        let x64: &[f64] = match &x64 {
-            Some(t) => t.try_as_plain_ram()?.as_slice::<f64>()?,
-            None => &[],
-        };
-        let row = |r: usize| match compact {
-            Some(c) => Row::F32(&x32[r * cols..(r + 1) * cols], c),
-            None => Row::F64(&x64[r * cols..(r + 1) * cols]),
-        };
-        let n = self.n_outputs();
-        let mut scores = Scores {
-            value: vec![S::ZERO; n],
-            has: vec![false; n],
-        };
-        // Dense f32 leaf rows: only for f32 sums (an f64 input sums in f64) on the compact walk.
-        let dense = self.dense.as_deref().filter(|_| {
-            compact.is_some()
-                && TypeId::of::<S>() == TypeId::of::<f32>()
-                && matches!(self.aggregate, Aggregate::Sum | Aggregate::Average)
+/// What finishing the rows gives besides the f32 scores: the classifier's label picks.
+enum Finished {
+    Picks(Vec<Pick>),
+    Scores,
+}
+
+/// Aggregates one row's leaf weights into `value` (one slot per output, overwritten) and returns
+/// which outputs have a score. One implementation per tree form, so the row loop is compiled for
+/// each with no call through a pointer.
+trait RowScorer<S: Score> {
+    fn score(&mut self, row: usize, value: &mut [S]) -> &[bool];
+}
+
+/// Sets every slot to zero. The zero goes through `black_box` so LLVM cannot turn the loop into
+/// a `memory.fill`, which V8 runs as a call costing more than a few stores (measured: half the
+/// time of a one-tree model at 1,000 rows went to such per-row fills and copies).
+#[inline]
+fn clear<T: Copy>(slots: &mut [T], zero: T) {
+    let zero = std::hint::black_box(zero);
+    for slot in slots {
+        *slot = zero;
+    }
+}
+
+/// f32 rows on compact trees whose leaves hold one weight each, one output per tree.
+struct Unique<'a> {
+    trees: &'a CompactTrees,
+    targets: &'a TreeTargets,
+    roots: &'a [u32],
+    x: &'a [f32],
+    cols: usize,
+}
+
+impl RowScorer<f32> for Unique<'_> {
+    #[inline]
+    fn score(&mut self, row: usize, value: &mut [f32]) -> &[bool] {
+        let x = &self.x[row * self.cols..(row + 1) * self.cols];
+        let roots = self.targets.targets.iter().zip(self.roots);
+        if let [only] = value {
+            // One output: the sum stays in a register.
+            let mut sum = 0f32;
+            for (_, root) in roots {
+                sum += self.trees.leaf_weight(*root, x);
+            }
+            *only = sum;
+        } else {
+            clear(value, 0.0);
+            for (target, root) in roots {
+                value[*target as usize] += self.trees.leaf_weight(*root, x);
+            }
+        }
+        &self.targets.has
+    }
+}
+
+/// f32 rows on compact trees whose leaves weight the same outputs, as dense rows.
+struct Dense<'a> {
+    trees: &'a CompactTrees,
+    dense: &'a DenseLeaves,
+    ensemble: &'a Ensemble,
+    x: &'a [f32],
+    cols: usize,
+}
+
+impl RowScorer<f32> for Dense<'_> {
+    #[inline]
+    fn score(&mut self, row: usize, value: &mut [f32]) -> &[bool] {
+        let x = &self.x[row * self.cols..(row + 1) * self.cols];
+        clear(value, 0.0);
+        for root in &self.ensemble.roots {
+            self.dense.add(self.trees.leaf(*root, x), value);
+        }
+        &self.dense.has
+    }
+}
+
+/// The input rows of the general walk: f32 on compact trees, or f64.
+enum Rows<'a> {
+    F32(&'a [f32], &'a CompactTrees),
+    F64(&'a [f64]),
+}
+
+/// Any ensemble, any aggregate: walks to the leaves and aggregates their weight lists.
+struct Walks<'a> {
+    op: &'a TreeEnsembleOp,
+    rows: Rows<'a>,
+    cols: usize,
+    has: Vec<bool>,
+}
+
+impl<'a> Walks<'a> {
+    fn new(op: &'a TreeEnsembleOp, rows: Rows<'a>, cols: usize) -> Walks<'a> {
+        let has = vec![false; op.n_outputs()];
+        Walks {
+            op,
+            rows,
+            cols,
+            has,
+        }
+    }
+}
+
+impl<S: Score> RowScorer<S> for Walks<'_> {
+    fn score(&mut self, row: usize, value: &mut [S]) -> &[bool] {
+        let (op, cols) = (self.op, self.cols);
+        let ensemble = &*op.ensemble;
+        let range = row * cols..(row + 1) * cols;
+        let leaves = ensemble.roots.iter().map(|root| match &self.rows {
+            Rows::F32(x, trees) => &ensemble.nodes[trees.leaf(*root, &x[range.clone()])],
+            Rows::F64(x) if op.all_leq => ensemble.leaf_leq(*root, &x[range.clone()]),
+            Rows::F64(x) => ensemble.leaf(*root, &x[range.clone()]),
         });
-        let mut sums = vec![0f32; n];
-        let mut out = vec![0f32; rows * n];
-        // Calls `each(r, scores)` with the aggregated scores of every row, in order.
-        let mut for_each_row = |each: &mut dyn FnMut(usize, &mut Scores<S>)| {
-            for r in 0..rows {
-                match (dense, compact) {
-                    (Some(d), Some(c)) => {
-                        let x = &x32[r * cols..(r + 1) * cols];
-                        sums.fill(0.0);
-                        for root in &self.ensemble.roots {
-                            d.add(c.leaf(*root, x), &mut sums);
-                        }
-                        for (v, s) in scores.value.iter_mut().zip(&sums) {
-                            *v = S::of(f64::from(*s));
-                        }
-                        scores.has.copy_from_slice(&d.has);
-                    }
-                    _ => self.accumulate(row(r), &mut scores),
-                }
-                each(r, &mut scores);
-            }
-        };
-        match &self.kind {
-            Kind::Classifier { labels, .. } => {
-                let mut picks = Vec::with_capacity(rows);
-                for_each_row(&mut |r, scores| {
-                    picks.push(self.finish_classification(scores, &mut out[r * n..(r + 1) * n]));
-                });
-                let label = labels.pick(&picks)?;
-                let probabilities = Tensor::from_shape(&[rows, n], &out)?;
-                Ok(tvec!(label.into_tvalue(), probabilities.into_tvalue()))
-            }
-            Kind::Regressor | Kind::Ensemble => {
-                for_each_row(&mut |r, scores| {
-                    self.finish_regression(scores, &mut out[r * n..(r + 1) * n]);
-                });
-                let y = Tensor::from_shape(&[rows, n], &out)?;
-                let y = if self.kind == Kind::Ensemble && input.datum_type() == f64::datum_type() {
-                    y.cast_to::<f64>()?.into_owned()
-                } else {
-                    y
+        clear(value, S::ZERO);
+        clear(&mut self.has, false);
+        for leaf in leaves {
+            for (target, w) in ensemble.leaf_weights(leaf) {
+                let (t, w) = (*target as usize, S::of(*w));
+                let (v, h) = (&mut value[t], &mut self.has[t]);
+                *v = match (op.aggregate, *h) {
+                    (Aggregate::Sum | Aggregate::Average, _) => *v + w,
+                    (_, false) => w,
+                    (Aggregate::Min, true) if w < *v => w,
+                    (Aggregate::Max, true) if w > *v => w,
+                    (Aggregate::Min | Aggregate::Max, true) => *v,
                 };
-                Ok(tvec!(y.into_tvalue()))
+                *h = true;
             }
+        }
+        &self.has
+    }
+}
+
+impl TreeEnsembleOp {
+    /// Scores every row in `S` (onnxruntime's threshold type for this input) and finishes them
+    /// into `[rows, n_outputs]` f32 scores, with the label picks of a classifier.
+    fn finish_rows<S: Score>(
+        &self,
+        rows: usize,
+        mut scorer: impl RowScorer<S>,
+    ) -> (Finished, Vec<f32>) {
+        let n = self.n_outputs();
+        let mut value = vec![S::ZERO; n];
+        let mut out = vec![0f32; rows * n];
+        if matches!(self.kind, Kind::Classifier { .. }) {
+            let mut picks = Vec::with_capacity(rows);
+            for (r, slots) in out.chunks_exact_mut(n.max(1)).enumerate().take(rows) {
+                let has = scorer.score(r, &mut value);
+                picks.push(self.finish_classification(&mut value, has, slots));
+            }
+            (Finished::Picks(picks), out)
+        } else {
+            for (r, slots) in out.chunks_exact_mut(n.max(1)).enumerate().take(rows) {
+                let has = scorer.score(r, &mut value);
+                self.finish_regression(&value, has, slots);
+            }
+            (Finished::Scores, out)
         }
     }
 }
