@@ -21,7 +21,8 @@ const { buildFeeds, compareOutputs, loadCase, loadIndex, loadModel, REPO } = fix
 /** @typedef {import('../www/test-support/fixtures.js').TensorSpec} TensorSpec */
 
 const RESULTS = path.join(fileURLToPath(new URL('.', import.meta.url)), 'results');
-const BATCH_ROWS = 1000;
+/** Batch sizes every tree, SVM and linear case also runs at: one row (per-call cost) and 1,000 rows (per-row cost). */
+const BATCH_SIZES = [1, 1000];
 
 // ---- options ---------------------------------------------------------------------------------------------------
 
@@ -256,7 +257,7 @@ function sideRecord(side) {
 // ---- which rows ------------------------------------------------------------------------------------------------
 
 /**
- * The sklearn family a case belongs to, when a 1,000-row batch makes sense for it.
+ * The sklearn family a case belongs to, when 1-row and 1,000-row batches make sense for it.
  * @param {FixtureCase} fixture
  * @returns {'tree' | 'svm' | 'linear' | null}
  */
@@ -288,10 +289,11 @@ function repeatRows(spec, from, rows) {
 }
 
 /**
- * The batch version of a run: every input and output repeated to BATCH_ROWS rows; null if any does not batch.
+ * The batch version of a run: every input and output cut or repeated to `rows` rows; null if any does not batch.
  * @param {{ inputs: Record<string, TensorSpec>, outputs: Record<string, TensorSpec> }} run
+ * @param {number} rows
  */
-function batchRun(run) {
+function batchRun(run, rows) {
   const first = Object.values(run.inputs)[0];
   if (first === undefined || first.dims.length !== 2) return null;
   const from = first.dims[0];
@@ -300,12 +302,12 @@ function batchRun(run) {
   /** @type {Record<string, TensorSpec>} */
   const outputs = {};
   for (const [name, spec] of Object.entries(run.inputs)) {
-    const repeated = repeatRows(spec, from, BATCH_ROWS);
+    const repeated = repeatRows(spec, from, rows);
     if (repeated === null) return null;
     inputs[name] = repeated;
   }
   for (const [name, spec] of Object.entries(run.outputs)) {
-    const repeated = repeatRows(spec, from, BATCH_ROWS);
+    const repeated = repeatRows(spec, from, rows);
     if (repeated === null) return null;
     outputs[name] = repeated;
   }
@@ -403,7 +405,7 @@ function geomean(ratios) {
  * @property {string} case
  * @property {string[]} tags
  * @property {'tree' | 'svm' | 'linear' | null} family
- * @property {boolean} batch
+ * @property {number | null} batch rows of a batch run, null for the case's own first run
  * @property {string} inputs
  * @property {ReturnType<typeof sideRecord>} ours
  * @property {ReturnType<typeof sideRecord>} peer
@@ -411,13 +413,14 @@ function geomean(ratios) {
  */
 
 /**
- * The summary groups: [label, rows in it]. Single-input rows (the case's first run) and 1,000-row batches apart.
+ * The summary groups: [label, rows in it]. Single-input rows (the case's first run) and each batch size apart.
  * @param {Row[]} rows
  * @returns {[string, Row[]][]}
  */
 function groups(rows) {
-  const single = rows.filter((r) => !r.batch);
-  const batch = rows.filter((r) => r.batch);
+  const single = rows.filter((r) => r.batch === null);
+  /** @param {number} size */
+  const batch = (size) => rows.filter((r) => r.batch === size);
   const ml = (/** @type {Row} */ r) => r.tags.includes('ml') || r.tags.includes('ai.onnx.ml');
   return [
     ['tree', single.filter((r) => r.tags.includes('tree'))],
@@ -426,9 +429,8 @@ function groups(rows) {
     ['silero', single.filter((r) => r.tags.includes('silero'))],
     ['issue2', single.filter((r) => r.tags.includes('issue2'))],
     ['all models, fixture input', single],
-    [`tree, ${BATCH_ROWS} rows`, batch.filter((r) => r.family === 'tree')],
-    [`svm, ${BATCH_ROWS} rows`, batch.filter((r) => r.family === 'svm')],
-    [`linear, ${BATCH_ROWS} rows`, batch.filter((r) => r.family === 'linear')],
+    ...BATCH_SIZES.flatMap((size) => /** @type {const} */ (['tree', 'svm', 'linear']).map((family) => /** @type {[string, Row[]]} */ (
+      [`${family}, ${size} row${size === 1 ? '' : 's'}`, batch(size).filter((r) => r.family === family)]))),
   ];
 }
 
@@ -467,7 +469,7 @@ function markdown(env, options, rows, notes, coldStart) {
   const compared = rows.filter((r) => r.ratio !== null);
   const faster = compared.filter((r) => /** @type {number} */ (r.ratio) < 1);
   lines.push('', `onnx-edge is faster on ${faster.length} of ${compared.length} compared rows `
-    + `(${rows.filter((r) => !r.batch && r.ratio !== null && r.ratio < 1).length} of ${rows.filter((r) => !r.batch && r.ratio !== null).length} models at the fixture input).`);
+    + `(${rows.filter((r) => r.batch === null && r.ratio !== null && r.ratio < 1).length} of ${rows.filter((r) => r.batch === null && r.ratio !== null).length} models at the fixture input).`);
   const slowest = [...compared].sort((a, b) => /** @type {number} */ (b.ratio) - /** @type {number} */ (a.ratio)).slice(0, 5);
   if (slowest.length > 0) {
     lines.push('', `Slowest relative to ORT-web: ${slowest.map((r) => `${r.name} ${/** @type {number} */ (r.ratio).toFixed(2)}×`).join(', ')}.`);
@@ -565,22 +567,24 @@ async function main() {
 
   /** @type {Row[]} */
   const rows = [];
-  /** @type {{ fixture: FixtureCase, bytes: Uint8Array, run: { inputs: Record<string, TensorSpec>, outputs: Record<string, TensorSpec> }, batch: boolean }[]} */
+  /** @type {{ fixture: FixtureCase, bytes: Uint8Array, run: { inputs: Record<string, TensorSpec>, outputs: Record<string, TensorSpec> }, batch: number | null }[]} */
   const work = [];
   for (const { fixture, bytes } of cases) {
-    work.push({ fixture, bytes, run: fixture.runs[0], batch: false });
+    work.push({ fixture, bytes, run: fixture.runs[0], batch: null });
     if (batchFamily(fixture) !== null) {
-      const big = batchRun(fixture.runs[0]);
-      if (big !== null) work.push({ fixture, bytes, run: big, batch: true });
-      else notes.push(`${fixture.name}: no ${BATCH_ROWS}-row batch (its inputs or outputs do not all have the rows as dim 0)`);
+      for (const size of BATCH_SIZES) {
+        const run = batchRun(fixture.runs[0], size);
+        if (run !== null) work.push({ fixture, bytes, run, batch: size });
+        else notes.push(`${fixture.name}: no ${size}-row batch (its inputs or outputs do not all have the rows as dim 0)`);
+      }
     }
   }
 
   for (const [index, item] of work.entries()) {
     const { fixture, bytes, run, batch } = item;
-    const name = batch ? `${fixture.name} ×${BATCH_ROWS}` : fixture.name;
+    const name = batch === null ? fixture.name : `${fixture.name} ×${batch}`;
     if (performance.now() - started > options.budgetMs) {
-      const rest = work.slice(index).map((w) => (w.batch ? `${w.fixture.name} ×${BATCH_ROWS}` : w.fixture.name));
+      const rest = work.slice(index).map((w) => (w.batch === null ? w.fixture.name : `${w.fixture.name} ×${w.batch}`));
       notes.push(`time budget of ${options.budgetMs / 60e3} min reached: skipped ${rest.length} rows (${rest.join(', ')})`);
       break;
     }

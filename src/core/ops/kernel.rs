@@ -123,15 +123,20 @@ impl<K: Kernel> InferenceOp for KernelOp<K> {
     as_op!();
 }
 
-/// A [N, F] (or [F], as one row) input as f32 rows, the way onnxruntime's ML kernels read it.
-pub fn rows_f32(input: &Tensor) -> TractResult<(usize, usize, Vec<f32>)> {
+/// A [N, F] (or [F], as one row) input as f32 rows, the way onnxruntime's ML kernels read it:
+/// (N, F, the f32 tensor, borrowed when the input already is f32). Read it with [`f32_slice`].
+pub fn rows_f32(input: &Tensor) -> TractResult<(usize, usize, std::borrow::Cow<'_, Tensor>)> {
     let (n, f) = match input.shape() {
         [f] => (1, *f),
         [n, f] => (*n, *f),
         other => bail!("expected a [N, features] input, got shape {other:?}"),
     };
-    let data = input.cast_to::<f32>()?;
-    Ok((n, f, data.try_as_plain_ram()?.as_slice::<f32>()?.to_vec()))
+    Ok((n, f, input.cast_to::<f32>()?))
+}
+
+/// The values of an f32 tensor from [`rows_f32`].
+pub fn f32_slice(rows: &Tensor) -> TractResult<&[f32]> {
+    rows.try_as_plain_ram()?.as_slice::<f32>()
 }
 
 /// The batch dim of a [N, F] or [F] input fact.

@@ -58,11 +58,6 @@ impl DotPlan {
         }))
     }
 
-    /// Whether this plan takes rows of `features` values.
-    pub fn takes(&self, features: usize) -> bool {
-        self.features == features
-    }
-
     /// The [m, count] dot products of the first `m` rows of `x`, row-major.
     pub fn run(&self, x: &[f32], m: usize) -> TractResult<Vec<f32>> {
         ensure!(

@@ -5,10 +5,10 @@ use tract_onnx::pb::NodeProto;
 use tract_onnx::prelude::*;
 use tract_onnx::tract_hir::internal::*;
 
-use super::dot_plan::DotPlan;
 use super::labels::{Labels, Pick};
+use super::lanes;
 use super::post_transform::PostTransform;
-use crate::core::ops::kernel::{batch_dim, boxed, rows_f32, Kernel};
+use crate::core::ops::kernel::{batch_dim, boxed, f32_slice, rows_f32, Kernel};
 
 /// Registers both ops.
 pub fn register(reg: &mut tract_onnx::model::OnnxOpRegister) {
@@ -28,28 +28,27 @@ fn post(node: &NodeProto) -> TractResult<PostTransform> {
     )
 }
 
-/// Coefficients [targets, features] and intercepts, with the GEMM plan for batches.
+/// Coefficients [targets, features] and intercepts.
+///
+/// The products are direct dots ([`lanes::dot`]). tract's GEMM plan (used here before) packs
+/// every row for a kernel eight targets wide, which costs more than the product at the target
+/// counts these models have: measured in wasm at 1,000 rows, LinearSVC on breast_cancer (1
+/// target) went from 0.24 to 0.12 ms, and logistic regression on digits (10 targets, 64
+/// features) spent 0.34 ms per call in packing and GEMM against 0.19 ms in these dots. (Four
+/// targets per pass, sharing the row's loads, measured slower at 1 to 10 targets.)
 #[derive(Clone, Debug, PartialEq)]
 struct Affine {
     coefficients: Vec<f32>,
     intercepts: Vec<f32>,
     targets: usize,
-    plan: Option<DotPlan>,
 }
 
 impl Affine {
     fn new(coefficients: Vec<f32>, intercepts: Vec<f32>, targets: usize) -> TractResult<Affine> {
-        let features = coefficients.len() / targets.max(1);
-        let plan = if features * targets == coefficients.len() {
-            DotPlan::new(&coefficients, targets, features)?
-        } else {
-            None
-        };
         Ok(Affine {
             coefficients,
             intercepts,
             targets,
-            plan,
         })
     }
 
@@ -61,29 +60,18 @@ impl Affine {
             "coefficients hold {} values, expected {targets} x {f} features",
             w.len()
         );
-        if let Some(plan) = self
-            .plan
-            .as_ref()
-            .filter(|p| n >= DotPlan::MIN_ROWS && p.takes(f))
-        {
-            let mut out = plan.run(x, n)?;
-            for row in out.chunks_exact_mut(targets) {
-                for (v, bias) in row.iter_mut().zip(b.iter().chain(std::iter::repeat(&0.0))) {
-                    *v += bias;
-                }
-            }
+        ensure!(
+            x.len() >= n * f,
+            "{} values do not hold {n} rows of {f}",
+            x.len()
+        );
+        let mut out = vec![0f32; n * targets];
+        if targets == 0 {
             return Ok(out);
         }
-        let mut out = vec![0f32; n * targets];
-        for r in 0..n {
-            let row = &x[r * f..(r + 1) * f];
-            for t in 0..targets {
-                let dot: f32 = row
-                    .iter()
-                    .zip(&w[t * f..(t + 1) * f])
-                    .map(|(a, c)| a * c)
-                    .sum();
-                out[r * targets + t] = dot + b.get(t).copied().unwrap_or(0.0);
+        for (row, out_row) in x.chunks_exact(f.max(1)).zip(out.chunks_exact_mut(targets)) {
+            for (t, slot) in out_row.iter_mut().enumerate() {
+                *slot = lanes::dot(row, &w[t * f..(t + 1) * f]) + b.get(t).copied().unwrap_or(0.0);
             }
         }
         Ok(out)
@@ -151,8 +139,9 @@ impl Kernel for LinearClassifier {
 
     fn eval(&self, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
         let (n, f, x) = rows_f32(&inputs[0])?;
+        let x = f32_slice(&x)?;
         let k = self.classes();
-        let scores = self.affine.apply(&x, n, f)?;
+        let scores = self.affine.apply(x, n, f)?;
         let picks: Vec<Pick> = (0..n)
             .map(|r| {
                 let row = &scores[r * k..(r + 1) * k];
@@ -240,7 +229,8 @@ impl Kernel for LinearRegressor {
 
     fn eval(&self, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
         let (n, f, x) = rows_f32(&inputs[0])?;
-        let mut y = self.affine.apply(&x, n, f)?;
+        let x = f32_slice(&x)?;
+        let mut y = self.affine.apply(x, n, f)?;
         if self.targets == 1 {
             if self.post == PostTransform::Probit {
                 y.iter_mut()
@@ -260,24 +250,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn batches_through_the_gemm_plan_match_the_loop() {
-        let (targets, f) = (3, DotPlan::MIN_FEATURES + 1);
-        let w: Vec<f32> = (0..targets * f).map(|i| (i as f32 * 0.37).sin()).collect();
-        let b = vec![0.5, -1.0, 2.0];
-        let affine = Affine::new(w.clone(), b.clone(), targets).unwrap();
-        let loop_only = Affine {
-            plan: None,
-            ..affine.clone()
-        };
-        let n = DotPlan::MIN_ROWS + 5;
-        let x: Vec<f32> = (0..n * f).map(|i| (i as f32 * 0.11).cos() * 3.0).collect();
-        let (got, want) = (
-            affine.apply(&x, n, f).unwrap(),
-            loop_only.apply(&x, n, f).unwrap(),
-        );
-        assert!(affine.plan.is_some());
-        for (g, w) in got.iter().zip(&want) {
-            assert!((g - w).abs() <= 1e-5 * w.abs().max(1.0), "{g} vs {w}");
+    fn affine_matches_a_plain_loop() {
+        for targets in 1..=9 {
+            let f = 7;
+            let w: Vec<f32> = (0..targets * f).map(|i| (i as f32 * 0.37).sin()).collect();
+            let b: Vec<f32> = (0..targets).map(|t| t as f32 - 1.5).collect();
+            let affine = Affine::new(w.clone(), b.clone(), targets).unwrap();
+            let n = 5;
+            let x: Vec<f32> = (0..n * f).map(|i| (i as f32 * 0.11).cos() * 3.0).collect();
+            let got = affine.apply(&x, n, f).unwrap();
+            for r in 0..n {
+                for t in 0..targets {
+                    let want: f64 = (0..f)
+                        .map(|k| f64::from(x[r * f + k]) * f64::from(w[t * f + k]))
+                        .sum::<f64>()
+                        + f64::from(b[t]);
+                    let g = got[r * targets + t];
+                    assert!(
+                        (f64::from(g) - want).abs() <= 1e-5,
+                        "{targets}: {g} vs {want}"
+                    );
+                }
+            }
         }
     }
 }

@@ -65,12 +65,20 @@ impl PostTransform {
     /// matches onnxruntime's per-row form to the bit.
     pub fn apply_rows(self, scores: &mut [f32], cols: usize) {
         match self {
-            PostTransform::Softmax => scores.chunks_mut(cols.max(1)).for_each(|row| {
-                let max = row.iter().copied().fold(-f32::MAX, f32::max);
-                exp_affine(row, 1.0, -max);
-                let sum: f32 = row.iter().sum();
-                row.iter_mut().for_each(|s| *s /= sum);
-            }),
+            PostTransform::Softmax => {
+                // Each row less its max, then one `exp` over the whole batch: a row of a few
+                // classes alone would leave the four-lane `exp` its scalar remainder only.
+                // `exp(v - max)` is what `exp_affine(row, 1.0, -max)` computes per row.
+                for row in scores.chunks_mut(cols.max(1)) {
+                    let max = row_max(row);
+                    row.iter_mut().for_each(|s| *s -= max);
+                }
+                exp_affine(scores, 1.0, 0.0);
+                for row in scores.chunks_mut(cols.max(1)) {
+                    let sum: f32 = row.iter().sum();
+                    row.iter_mut().for_each(|s| *s /= sum);
+                }
+            }
             PostTransform::Logistic => scores.iter_mut().for_each(|s| {
                 let v = 1.0 / (1.0 + exp(-s.abs()));
                 *s = if *s < 0.0 { 1.0 - v } else { v };
@@ -80,6 +88,14 @@ impl PostTransform {
                 .for_each(|row| self.apply(row)),
         }
     }
+}
+
+/// The largest value (NaNs skipped, as `f32::max` does), at least `-f32::MAX`, without a call
+/// to libm's `fmaxf` per value in wasm.
+#[inline]
+fn row_max(row: &[f32]) -> f32 {
+    row.iter()
+        .fold(-f32::MAX, |m, v| if *v > m { *v } else { m })
 }
 
 /// onnxruntime's ComputeLogistic: symmetric, so large negative inputs do not overflow.
@@ -108,7 +124,7 @@ fn erf_inv(x: f32) -> f32 {
 }
 
 fn softmax(scores: &mut [f32]) {
-    let max = scores.iter().copied().fold(-f32::MAX, f32::max);
+    let max = row_max(scores);
     let mut sum = 0.0f32;
     for s in scores.iter_mut() {
         *s = (*s - max).exp();
@@ -118,7 +134,7 @@ fn softmax(scores: &mut [f32]) {
 }
 
 fn softmax_zero(scores: &mut [f32]) {
-    let max = scores.iter().copied().fold(-f32::MAX, f32::max);
+    let max = row_max(scores);
     let exp_neg_max = (-max).exp();
     let mut sum = 0.0f32;
     for s in scores.iter_mut() {

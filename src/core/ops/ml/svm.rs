@@ -9,7 +9,7 @@ use super::attrs::ints;
 use super::labels::{Labels, Pick};
 use super::post_transform::{logistic, probit, PostTransform};
 use super::svm_kernel::{KernelType, Packed, SvmKernel};
-use crate::core::ops::kernel::{batch_dim, boxed, rows_f32, Kernel};
+use crate::core::ops::kernel::{batch_dim, boxed, f32_slice, rows_f32, Kernel};
 
 /// Registers both ops.
 pub fn register(reg: &mut tract_onnx::model::OnnxOpRegister) {
@@ -316,6 +316,7 @@ impl Kernel for SvmClassifier {
 
     fn eval(&self, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
         let (n, f, x) = rows_f32(&inputs[0])?;
+        let x = f32_slice(&x)?;
         ensure!(
             f == self.features,
             "SVMClassifier expects {} features, got {f}",
@@ -325,11 +326,11 @@ impl Kernel for SvmClassifier {
         let mut out = vec![0f32; n * cols];
         let mut picks = Vec::with_capacity(n);
         let linear_scores = (!self.svc)
-            .then(|| self.kernel.apply(&x, n, &self.packed, self.rho[0]))
+            .then(|| self.kernel.apply(x, n, &self.packed, self.rho[0]))
             .transpose()?;
         let kernels = self
             .svc
-            .then(|| self.kernel.apply(&x, n, &self.packed, 0.0))
+            .then(|| self.kernel.apply(x, n, &self.packed, 0.0))
             .transpose()?;
         let write_extra = if self.svc && !self.has_proba() && cc <= 2 {
             if self.post == PostTransform::None {
@@ -517,13 +518,14 @@ impl Kernel for SvmRegressor {
 
     fn eval(&self, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
         let (n, f, x) = rows_f32(&inputs[0])?;
+        let x = f32_slice(&x)?;
         ensure!(
             f == self.features,
             "SVMRegressor expects {} features, got {f}",
             self.features
         );
         let mut y = if self.vector_count > 0 {
-            let k = self.kernel.apply(&x, n, &self.packed, 0.0)?;
+            let k = self.kernel.apply(x, n, &self.packed, 0.0)?;
             (0..n)
                 .map(|r| {
                     let row = &k[r * self.vector_count..(r + 1) * self.vector_count];
@@ -535,7 +537,7 @@ impl Kernel for SvmRegressor {
                 })
                 .collect()
         } else {
-            self.kernel.apply(&x, n, &self.packed, self.rho)?
+            self.kernel.apply(x, n, &self.packed, self.rho)?
         };
         if self.one_class {
             y.iter_mut()
