@@ -12,6 +12,7 @@ mod lanes;
 mod linear;
 mod post_transform;
 mod preprocess;
+mod slots;
 mod svm;
 mod svm_kernel;
 mod tree;

@@ -8,6 +8,7 @@ use tract_onnx::tract_hir::internal::*;
 use super::attrs::ints;
 use super::labels::{Labels, Pick};
 use super::post_transform::{logistic, probit, PostTransform};
+use super::slots::{clear, copy};
 use super::svm_kernel::{KernelType, Packed, SvmKernel};
 use crate::core::ops::kernel::{batch_dim, boxed, f32_slice, rows_f32, Kernel};
 
@@ -57,6 +58,10 @@ pub struct SvmClassifier {
     features: usize,
     /// Support vectors, or for a linear classifier the coefficient rows.
     packed: Packed,
+    /// For the linear kernel, each class pair's decision function as one vector (its support
+    /// vectors weighted by their coefficients, summed in f64): a row then needs one dot per pair
+    /// instead of one per support vector.
+    primal: Option<Packed>,
     coefficients: Vec<f32>,
     rho: Vec<f32>,
     prob_a: Vec<f32>,
@@ -132,12 +137,24 @@ fn build_classifier(_: &ParsingContext, node: &NodeProto) -> Built {
     } else {
         Packed::new(&coefficients, classes, features, true)?
     };
+    let primal = if svc && kernel.kind == KernelType::Linear {
+        let w = primal_vectors(
+            &support_vectors,
+            &coefficients,
+            &vectors_per_class,
+            features,
+        );
+        Some(Packed::new(&w, pairs, features, true)?)
+    } else {
+        None
+    };
     let post = PostTransform::parse(
         &node
             .get_attr_opt::<String>("post_transform")?
             .unwrap_or_else(|| "NONE".into()),
     )?;
     boxed(SvmClassifier {
+        primal,
         kernel,
         labels,
         vectors_per_class,
@@ -181,6 +198,20 @@ impl SvmClassifier {
         }
     }
 
+    /// One-vs-one decision values and votes of one row from its pairs' primal dots.
+    fn one_vs_one_primal(&self, dots: &[f32], scores: &mut Vec<f32>, votes: &mut [i64]) {
+        let cc = self.classes();
+        let mut idx = 0;
+        for i in 0..cc - 1 {
+            for j in i + 1..cc {
+                let sum = f64::from(dots[idx]) + f64::from(self.rho[idx]);
+                idx += 1;
+                scores.push(sum as f32);
+                votes[if sum > 0.0 { i } else { j }] += 1;
+            }
+        }
+    }
+
     /// One-vs-one decision values and votes of one row from its kernel values.
     fn one_vs_one(&self, kernels: &[f32], scores: &mut Vec<f32>, votes: &mut [i64]) {
         let (vc, cc) = (self.vector_count, self.classes());
@@ -200,6 +231,50 @@ impl SvmClassifier {
             }
         }
     }
+}
+
+/// Each class pair's linear decision vector, row-major [pairs, features], in the pair order of
+/// [`SvmClassifier::one_vs_one`]: `Σ coef · sv` over both classes' support vectors, in f64.
+/// With the linear kernel `Σ coef · (x · sv) = x · Σ coef · sv`; onnxruntime sums the left form
+/// from f32 kernel values, so the two differ by its rounding of those values (on the fixtures at
+/// most 1.8e-5 in a probability, none in a vote).
+fn primal_vectors(
+    support_vectors: &[f32],
+    coefficients: &[f32],
+    vectors_per_class: &[usize],
+    features: usize,
+) -> Vec<f32> {
+    let cc = vectors_per_class.len();
+    let vc: usize = vectors_per_class.iter().sum();
+    let starts: Vec<usize> = vectors_per_class
+        .iter()
+        .scan(0, |at, n| {
+            let start = *at;
+            *at += n;
+            Some(start)
+        })
+        .collect();
+    let mut out = Vec::with_capacity(cc * cc.saturating_sub(1) / 2 * features);
+    let mut w = vec![0f64; features];
+    for i in 0..cc.saturating_sub(1) {
+        for j in i + 1..cc {
+            w.iter_mut().for_each(|v| *v = 0.0);
+            // The same coefficients `one_vs_one` pairs with each class's kernel values.
+            let sides = [(i, (j - 1) * vc), (j, i * vc)];
+            for (class, row) in sides {
+                let (start, count) = (starts[class], vectors_per_class[class]);
+                for m in start..start + count {
+                    let c = f64::from(coefficients[row + m]);
+                    let sv = &support_vectors[m * features..(m + 1) * features];
+                    for (acc, x) in w.iter_mut().zip(sv) {
+                        *acc += c * f64::from(*x);
+                    }
+                }
+            }
+            out.extend(w.iter().map(|v| *v as f32));
+        }
+    }
+    out
 }
 
 /// The sum of the f32 products `a[m] * b[m]` in f64, as onnxruntime adds a pair's support
@@ -262,7 +337,7 @@ fn partial_sums<'a>(
 /// Pairwise coupling (Wu, Lin and Weng 2004), as libsvm and onnxruntime compute it, in f32.
 /// `q` (k * k) and `qp` (k) are scratch space, reused across rows.
 fn multiclass_probability(k: usize, r: &[f32], p: &mut [f32], q: &mut [f32], qp: &mut [f32]) {
-    q.fill(0.0);
+    clear(q, 0.0);
     let eps = 0.005 / k as f32;
     for i in 0..k {
         p[i] = 1.0 / k as f32;
@@ -281,7 +356,9 @@ fn multiclass_probability(k: usize, r: &[f32], p: &mut [f32], q: &mut [f32], qp:
             qp[i] = (0..k).map(|j| q[i * k + j] * p[j]).sum();
             pqp += p[i] * qp[i];
         }
-        let max_error = (0..k).map(|i| (qp[i] - pqp).abs()).fold(0f32, f32::max);
+        let max_error = (0..k)
+            .map(|i| (qp[i] - pqp).abs())
+            .fold(0f32, |m, e| if e > m { e } else { m });
         if max_error < eps {
             break;
         }
@@ -328,9 +405,15 @@ impl Kernel for SvmClassifier {
         let linear_scores = (!self.svc)
             .then(|| self.kernel.apply(x, n, &self.packed, self.rho[0]))
             .transpose()?;
+        // Per row: the kernel value of every support vector, or with the primal form the dot of
+        // every pair's vector.
+        let (vectors, stride) = match &self.primal {
+            Some(primal) => (primal, self.pairs()),
+            None => (&self.packed, self.vector_count),
+        };
         let kernels = self
             .svc
-            .then(|| self.kernel.apply(x, n, &self.packed, 0.0))
+            .then(|| self.kernel.apply(x, n, vectors, 0.0))
             .transpose()?;
         let write_extra = if self.svc && !self.has_proba() && cc <= 2 {
             if self.post == PostTransform::None {
@@ -355,14 +438,15 @@ impl Kernel for SvmClassifier {
             let (max_weight, max_class);
             if let Some(kernels) = &kernels {
                 pair_scores.clear();
-                votes.iter_mut().for_each(|v| *v = 0);
-                self.one_vs_one(
-                    &kernels[r * self.vector_count..(r + 1) * self.vector_count],
-                    &mut pair_scores,
-                    &mut votes,
-                );
+                clear(&mut votes, 0);
+                let values = &kernels[r * stride..(r + 1) * stride];
+                if self.primal.is_some() {
+                    self.one_vs_one_primal(values, &mut pair_scores, &mut votes);
+                } else {
+                    self.one_vs_one(values, &mut pair_scores, &mut votes);
+                }
                 if self.has_proba() {
-                    probs.fill(0.0);
+                    clear(&mut probs, 0.0);
                     let mut index = 0;
                     for i in 0..cc - 1 {
                         for j in i + 1..cc {
@@ -378,13 +462,13 @@ impl Kernel for SvmClassifier {
                     }
                     multiclass_probability(cc, &probs, row, &mut q, &mut qp);
                 } else {
-                    row[..pair_scores.len()].copy_from_slice(&pair_scores);
+                    copy(row, &pair_scores);
                 }
                 max_weight = 0.0;
                 max_class = first_max(&votes);
             } else {
                 let scores = linear_scores.as_deref().unwrap_or_default();
-                row.copy_from_slice(&scores[r * cc..(r + 1) * cc]);
+                copy(row, &scores[r * cc..(r + 1) * cc]);
                 max_class = first_max_f(row);
                 max_weight = row[max_class];
             }

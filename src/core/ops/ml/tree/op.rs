@@ -20,6 +20,7 @@ use super::targets::TreeTargets;
 use crate::core::ops::ml::attrs::{floats_or_tensor, ints};
 use crate::core::ops::ml::labels::{Labels, Pick};
 use crate::core::ops::ml::post_transform::{probit, PostTransform};
+use crate::core::ops::ml::slots::clear;
 
 /// How leaf values of one output combine across trees.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -463,17 +464,6 @@ enum Finished {
 /// each with no call through a pointer.
 trait RowScorer<S: Score> {
     fn score(&mut self, row: usize, value: &mut [S]) -> &[bool];
-}
-
-/// Sets every slot to zero. The zero goes through `black_box` so LLVM cannot turn the loop into
-/// a `memory.fill`, which V8 runs as a call costing more than a few stores (measured: half the
-/// time of a one-tree model at 1,000 rows went to such per-row fills and copies).
-#[inline]
-fn clear<T: Copy>(slots: &mut [T], zero: T) {
-    let zero = std::hint::black_box(zero);
-    for slot in slots {
-        *slot = zero;
-    }
 }
 
 /// f32 rows on compact trees whose leaves hold one weight each, one output per tree.
