@@ -263,22 +263,27 @@ impl TreeEnsembleOp {
         let n_base = self.base_values.len();
         let n = self.n_outputs();
         if n > 2 {
+            // Slices of exactly n: no bounds checks in the loops below.
+            let (value, has, out) = (&mut value[..n], &has[..n], &mut out[..n]);
             // A base value gives its class a score even when no leaf did.
             let scored = |k: usize| has[k] || k < n_base;
             for k in 0..n_base.min(n) {
                 value[k] = if has[k] { value[k] + base(k) } else { base(k) };
             }
-            let mut best: Option<usize> = None;
+            // The first scored class with the largest score (n when none is scored).
+            let mut best = n;
             for k in 0..n {
-                if scored(k) && best.is_none_or(|b| value[k] > value[b]) {
-                    best = Some(k);
+                if scored(k) && (best == n || value[k] > value[best]) {
+                    best = k;
                 }
             }
-            for (k, (slot, v)) in out.iter_mut().zip(value.iter()).take(n).enumerate() {
+            for (k, (slot, v)) in out.iter_mut().zip(value.iter()).enumerate() {
                 *slot = if scored(k) { v.to_f32() } else { 0.0 };
             }
-            self.post.apply(out);
-            return Pick::Index(best.unwrap_or(0));
+            if self.post != PostTransform::None {
+                self.post.apply(out);
+            }
+            return Pick::Index(if best == n { 0 } else { best });
         }
         let mut write_extra = -1;
         let mut len = 2;
