@@ -36,7 +36,10 @@ struct CompactNode {
 /// An ensemble's nodes in the compact form, indexed like the ensemble's.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CompactTrees {
+    /// Every tree in depth-first order, each branch's `yes` child right after it.
     nodes: Vec<CompactNode>,
+    /// The root of each tree of the ensemble, in its order, as an index into `nodes`.
+    roots: Vec<u32>,
     /// Columns a row needs: one more than the largest feature a branch reads.
     features: usize,
     /// Some branch sends a NaN to its `yes` child (else the walk skips the NaN test).
@@ -45,43 +48,71 @@ pub struct CompactTrees {
 
 impl CompactTrees {
     /// The compact form, when every branch is `BRANCH_LEQ`, with thresholds rounded to f32.
-    /// `ensemble` must have passed [`Ensemble::check`].
+    /// `ensemble` must have passed [`Ensemble::check`] (so every walk down a tree ends).
+    ///
+    /// The nodes are laid out depth first with each `yes` child right after its parent (the
+    /// order scikit-learn already writes). The walk then steps to `yes` with `ix + 1`, which
+    /// needs no load: a predicted branch lets the processor fetch the next node before this one's
+    /// comparison is done, where reading the child's index from the node made every level wait
+    /// for a load (measured in wasm at 1,000 rows: the depth-6 decision tree regressor went from
+    /// 0.071 to 0.045 ms, the 25-tree random forest regressor from 0.566 to 0.305 ms).
     pub fn build(ensemble: &Ensemble) -> Option<CompactTrees> {
-        let nodes = ensemble
-            .nodes
-            .iter()
-            .enumerate()
-            .map(|(ix, n)| match n.mode {
-                Mode::Leaf => {
-                    let itself = u32::try_from(ix).ok()?;
-                    let weight = match ensemble.leaf_weights(n) {
-                        [(_, w)] => *w as f32,
-                        _ => 0.0,
-                    };
-                    Some(CompactNode {
-                        threshold: weight,
-                        feature: LEAF,
-                        yes: itself,
-                        no: itself,
-                    })
+        let mut nodes = Vec::with_capacity(ensemble.nodes.len());
+        let mut roots = Vec::with_capacity(ensemble.roots.len());
+        // (ensemble index, where its parent's `no` field is to point at it)
+        let mut stack: Vec<(u32, Option<usize>)> = Vec::new();
+        for root in &ensemble.roots {
+            roots.push(u32::try_from(nodes.len()).ok()?);
+            stack.push((*root, None));
+            while let Some((ix, parent)) = stack.pop() {
+                let here = nodes.len();
+                if let Some(p) = parent {
+                    let at: &mut CompactNode = nodes.get_mut(p)?;
+                    at.no = u32::try_from(here).ok()?;
                 }
-                Mode::Leq => (n.feature <= INDEX).then_some(CompactNode {
-                    threshold: n.threshold as f32,
-                    feature: n.feature | if n.missing_true { NAN_YES } else { 0 },
-                    yes: n.a,
-                    no: n.b,
-                }),
-                _ => None,
-            })
-            .collect::<Option<Vec<_>>>()?;
+                let n = ensemble.nodes.get(ix as usize)?;
+                match n.mode {
+                    Mode::Leaf => {
+                        let weight = match ensemble.leaf_weights(n) {
+                            [(_, w)] => *w as f32,
+                            _ => 0.0,
+                        };
+                        nodes.push(CompactNode {
+                            threshold: weight,
+                            feature: LEAF,
+                            yes: ix,
+                            no: ix,
+                        });
+                    }
+                    Mode::Leq if n.feature <= INDEX => {
+                        nodes.push(CompactNode {
+                            threshold: n.threshold as f32,
+                            feature: n.feature | if n.missing_true { NAN_YES } else { 0 },
+                            yes: u32::try_from(here + 1).ok()?,
+                            no: 0,
+                        });
+                        // `yes` is popped next, so it lands at here + 1; `no` after its subtree.
+                        stack.push((n.b, Some(here)));
+                        stack.push((n.a, None));
+                    }
+                    _ => return None,
+                }
+            }
+        }
         Some(CompactTrees {
             nan_yes: nodes.iter().any(|n| n.feature & NAN_YES != 0),
             nodes,
+            roots,
             features: ensemble.features_needed(),
         })
     }
 
-    /// The ensemble index of the leaf `row` reaches from `root`, a root of the ensemble.
+    /// The root of each tree, in the ensemble's order, for [`Self::leaf`] and [`Self::leaf_weight`].
+    pub fn roots(&self) -> &[u32] {
+        &self.roots
+    }
+
+    /// The ensemble index of the leaf `row` reaches from `root`, one of [`Self::roots`].
     ///
     /// # Panics
     /// When `row` is shorter than the features the trees read.
@@ -90,7 +121,8 @@ impl CompactTrees {
         self.walk(root, row).yes as usize
     }
 
-    /// The weight of the leaf `row` reaches from `root`, when that leaf has exactly one weight.
+    /// The weight of the leaf `row` reaches from `root` (one of [`Self::roots`]), when that leaf
+    /// has exactly one weight.
     ///
     /// # Panics
     /// When `row` is shorter than the features the trees read.
@@ -108,18 +140,21 @@ impl CompactTrees {
         // from a root ends at a leaf (Ensemble::check, required by `build`); a branch reads
         // feature < `features` <= row.len() (asserted).
         unsafe {
-            let mut node = nodes.get_unchecked(root as usize);
+            let mut ix = root as usize;
+            let mut node = nodes.get_unchecked(ix);
             if self.nan_yes {
                 while node.feature & LEAF == 0 {
                     let x = *row.get_unchecked((node.feature & INDEX) as usize);
                     let yes = x <= node.threshold || (node.feature & NAN_YES != 0 && x.is_nan());
-                    node = nodes.get_unchecked(child(node, yes) as usize);
+                    ix = child(ix, node, yes);
+                    node = nodes.get_unchecked(ix);
                 }
             } else {
                 // A NaN compares false and goes to `no`, as with the flag clear.
                 while node.feature & LEAF == 0 {
                     let x = *row.get_unchecked(node.feature as usize);
-                    node = nodes.get_unchecked(child(node, x <= node.threshold) as usize);
+                    ix = child(ix, node, x <= node.threshold);
+                    node = nodes.get_unchecked(ix);
                 }
             }
             node
@@ -127,18 +162,17 @@ impl CompactTrees {
     }
 }
 
-/// The child a comparison picks, as a branch rather than a select. A select makes every level
-/// wait for the comparison before loading the next node; a branch lets the processor run ahead
-/// on its prediction, and tree paths are mostly predictable (real data sets and repeated rows
-/// alike): 1.4-1.9x faster in wasm on the forest and boosting fixtures. The fence emits no code;
-/// it only keeps LLVM from turning the two arms into a select.
+/// The child of branch `ix` a comparison picks: `yes` is the next node. As a branch rather than
+/// a select: a select makes every level wait for the comparison before loading the next node; a
+/// branch lets the processor run ahead on its prediction, and tree paths are mostly predictable.
+/// The fence emits no code; it only keeps LLVM from turning the two arms into a select.
 #[inline(always)]
-fn child(node: &CompactNode, yes: bool) -> u32 {
+fn child(ix: usize, node: &CompactNode, yes: bool) -> usize {
     if yes {
         compiler_fence(Ordering::SeqCst);
-        node.yes
+        ix + 1
     } else {
-        node.no
+        node.no as usize
     }
 }
 
@@ -213,9 +247,9 @@ mod tests {
         ];
         for row in rows {
             let wide: Vec<f64> = row.iter().map(|x| f64::from(*x)).collect();
-            for root in &ensemble.roots {
+            for (root, compact_root) in ensemble.roots.iter().zip(trees.roots()) {
                 let want = ensemble.leaf_leq(*root, &wide) as *const FlatNode;
-                let got = &ensemble.nodes[trees.leaf(*root, &row)] as *const FlatNode;
+                let got = &ensemble.nodes[trees.leaf(*compact_root, &row)] as *const FlatNode;
                 assert_eq!(got, want, "{row:?}");
             }
         }

@@ -404,13 +404,11 @@ impl EvalOp for TreeEnsembleOp {
             // onnxruntime sums an f32 input in f32: the fast forms hold f32 weights.
             (Some(trees), Some(targets), _) if is_f32 && sums => {
                 let x = input.try_as_plain_ram()?.as_slice::<f32>()?;
-                let roots = &self.ensemble.roots;
                 self.finish_rows(
                     rows,
                     Unique {
                         trees,
                         targets,
-                        roots,
                         x,
                         cols,
                     },
@@ -423,7 +421,6 @@ impl EvalOp for TreeEnsembleOp {
                     Dense {
                         trees,
                         dense,
-                        ensemble: &self.ensemble,
                         x,
                         cols,
                     },
@@ -475,7 +472,6 @@ trait RowScorer<S: Score> {
 struct Unique<'a> {
     trees: &'a CompactTrees,
     targets: &'a TreeTargets,
-    roots: &'a [u32],
     x: &'a [f32],
     cols: usize,
 }
@@ -484,7 +480,7 @@ impl RowScorer<f32> for Unique<'_> {
     #[inline]
     fn score(&mut self, row: usize, value: &mut [f32]) -> &[bool] {
         let x = &self.x[row * self.cols..(row + 1) * self.cols];
-        let roots = self.targets.targets.iter().zip(self.roots);
+        let roots = self.targets.targets.iter().zip(self.trees.roots());
         if let [only] = value {
             // One output: the sum stays in a register.
             let mut sum = 0f32;
@@ -506,7 +502,6 @@ impl RowScorer<f32> for Unique<'_> {
 struct Dense<'a> {
     trees: &'a CompactTrees,
     dense: &'a DenseLeaves,
-    ensemble: &'a Ensemble,
     x: &'a [f32],
     cols: usize,
 }
@@ -516,7 +511,7 @@ impl RowScorer<f32> for Dense<'_> {
     fn score(&mut self, row: usize, value: &mut [f32]) -> &[bool] {
         let x = &self.x[row * self.cols..(row + 1) * self.cols];
         clear(value, 0.0);
-        for root in &self.ensemble.roots {
+        for root in self.trees.roots() {
             self.dense.add(self.trees.leaf(*root, x), value);
         }
         &self.dense.has
@@ -554,11 +549,17 @@ impl<S: Score> RowScorer<S> for Walks<'_> {
         let (op, cols) = (self.op, self.cols);
         let ensemble = &*op.ensemble;
         let range = row * cols..(row + 1) * cols;
-        let leaves = ensemble.roots.iter().map(|root| match &self.rows {
-            Rows::F32(x, trees) => &ensemble.nodes[trees.leaf(*root, &x[range.clone()])],
-            Rows::F64(x) if op.all_leq => ensemble.leaf_leq(*root, &x[range.clone()]),
-            Rows::F64(x) => ensemble.leaf(*root, &x[range.clone()]),
-        });
+        let leaves = ensemble
+            .roots
+            .iter()
+            .enumerate()
+            .map(|(t, root)| match &self.rows {
+                Rows::F32(x, trees) => {
+                    &ensemble.nodes[trees.leaf(trees.roots()[t], &x[range.clone()])]
+                }
+                Rows::F64(x) if op.all_leq => ensemble.leaf_leq(*root, &x[range.clone()]),
+                Rows::F64(x) => ensemble.leaf(*root, &x[range.clone()]),
+            });
         clear(value, S::ZERO);
         clear(&mut self.has, false);
         for leaf in leaves {
