@@ -56,7 +56,7 @@ impl Lanewise for Exp {
     }
 
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    #[inline]
+    #[inline(always)]
     fn four(x: core::arch::wasm32::v128) -> core::arch::wasm32::v128 {
         exp4(x)
     }
@@ -69,7 +69,7 @@ pub fn exp_affine(values: &mut [f32], scale: f32, shift: f32) {
 }
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-#[inline]
+#[inline(always)]
 fn exp4(x: core::arch::wasm32::v128) -> core::arch::wasm32::v128 {
     use core::arch::wasm32::*;
     // Lanes below MIN_X become 0; a NaN compares false and stays.
@@ -80,10 +80,13 @@ fn exp4(x: core::arch::wasm32::v128) -> core::arch::wasm32::v128 {
         f32x4_sub(x, f32x4_mul(n, f32x4_splat(LN2_HI))),
         f32x4_mul(n, f32x4_splat(LN2_LO)),
     );
-    let mut p = f32x4_splat(POLY[0]);
-    for c in &POLY[1..] {
-        p = f32x4_add(f32x4_mul(p, r), f32x4_splat(*c));
-    }
+    // Horner written out: the size-optimized build keeps a loop over the coefficients.
+    let horner = |acc: v128, c: f32| f32x4_add(f32x4_mul(acc, r), f32x4_splat(c));
+    let p = horner(f32x4_splat(POLY[0]), POLY[1]);
+    let p = horner(p, POLY[2]);
+    let p = horner(p, POLY[3]);
+    let p = horner(p, POLY[4]);
+    let p = horner(p, POLY[5]);
     let y = f32x4_add(
         f32x4_add(f32x4_mul(p, f32x4_mul(r, r)), r),
         f32x4_splat(1.0),
