@@ -260,33 +260,56 @@ mod simd {
         store(a, b)
     }
 
+    #[inline(always)]
+    fn dot_step(x: v128, (l0, l1): (v128, v128), (a, b): (v128, v128)) -> (v128, v128) {
+        (
+            f32x4_add(a, f32x4_mul(x, l0)),
+            f32x4_add(b, f32x4_mul(x, l1)),
+        )
+    }
+
+    #[inline(always)]
+    fn distance_step(x: v128, (l0, l1): (v128, v128), (a, b): (v128, v128)) -> (v128, v128) {
+        let (d0, d1) = (f32x4_sub(x, l0), f32x4_sub(x, l1));
+        (
+            f32x4_add(a, f32x4_mul(d0, d0)),
+            f32x4_add(b, f32x4_mul(d1, d1)),
+        )
+    }
+
+    /// Four rows against one block. The accumulators are named, not an array: the
+    /// size-optimized build does not unroll a loop over a small array and kept it in memory
+    /// (measured: the poly kernel on breast_cancer, 1,000 rows, ... ms before, ... after).
+    /// `step(x, lanes, sums)` adds one feature `x` of a row against the block's `lanes` to that
+    /// row's two accumulators.
+    #[inline(always)]
+    fn block4(
+        rows: [&[f32]; ROWS],
+        block: &[f32],
+        step: impl Fn(v128, (v128, v128), (v128, v128)) -> (v128, v128),
+    ) -> [[f32; LANES]; ROWS] {
+        let z = (f32x4_splat(0.0), f32x4_splat(0.0));
+        let (mut s0, mut s1, mut s2, mut s3) = (z, z, z, z);
+        let [r0, r1, r2, r3] = rows;
+        let features = r0.iter().zip(r1).zip(r2).zip(r3);
+        for (lanes, (((x0, x1), x2), x3)) in block.chunks_exact(LANES).zip(features) {
+            let l = load(lanes);
+            s0 = step(f32x4_splat(*x0), l, s0);
+            s1 = step(f32x4_splat(*x1), l, s1);
+            s2 = step(f32x4_splat(*x2), l, s2);
+            s3 = step(f32x4_splat(*x3), l, s3);
+        }
+        [s0, s1, s2, s3].map(|(a, b)| store(a, b))
+    }
+
     #[inline]
     pub fn block_dot4(rows: [&[f32]; ROWS], block: &[f32]) -> [[f32; LANES]; ROWS] {
-        let mut acc = [(f32x4_splat(0.0), f32x4_splat(0.0)); ROWS];
-        for (t, lanes) in block.chunks_exact(LANES).enumerate() {
-            let (l0, l1) = load(lanes);
-            for (sums, row) in acc.iter_mut().zip(rows) {
-                let x = f32x4_splat(row.get(t).copied().unwrap_or(0.0));
-                sums.0 = f32x4_add(sums.0, f32x4_mul(x, l0));
-                sums.1 = f32x4_add(sums.1, f32x4_mul(x, l1));
-            }
-        }
-        acc.map(|(a, b)| store(a, b))
+        block4(rows, block, dot_step)
     }
 
     #[inline]
     pub fn block_distance4(rows: [&[f32]; ROWS], block: &[f32]) -> [[f32; LANES]; ROWS] {
-        let mut acc = [(f32x4_splat(0.0), f32x4_splat(0.0)); ROWS];
-        for (t, lanes) in block.chunks_exact(LANES).enumerate() {
-            let (l0, l1) = load(lanes);
-            for (sums, row) in acc.iter_mut().zip(rows) {
-                let x = f32x4_splat(row.get(t).copied().unwrap_or(0.0));
-                let (d0, d1) = (f32x4_sub(x, l0), f32x4_sub(x, l1));
-                sums.0 = f32x4_add(sums.0, f32x4_mul(d0, d0));
-                sums.1 = f32x4_add(sums.1, f32x4_mul(d1, d1));
-            }
-        }
-        acc.map(|(a, b)| store(a, b))
+        block4(rows, block, distance_step)
     }
 
     #[inline]

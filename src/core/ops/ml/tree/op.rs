@@ -208,7 +208,9 @@ impl TreeEnsembleOp {
         self.ensemble.n_outputs
     }
 
-    /// Regressor and TreeEnsemble v5: aggregate, base values, post transform.
+    /// Regressor and TreeEnsemble v5: aggregate, base values, post transform. Inlined into the
+    /// row loop: a call per row was a tenth of a one-tree regressor's time.
+    #[inline]
     fn finish_regression<S: Score>(&self, value: &[S], has: &[bool], out: &mut [f32]) {
         let n = self.n_outputs();
         let n_trees = S::count(self.ensemble.roots.len().max(1));
