@@ -3,7 +3,6 @@
 use tract_onnx::model::OnnxOpRegister;
 
 mod attrs;
-mod dot_plan;
 mod encoders;
 mod exp;
 mod features;

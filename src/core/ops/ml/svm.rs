@@ -133,9 +133,9 @@ fn build_classifier(_: &ParsingContext, node: &NodeProto) -> Built {
     };
     let all_positive = coefficients.iter().all(|c| *c >= 0.0);
     let packed = if svc {
-        Packed::new(&support_vectors, vector_count, features, kernel.uses_gemm())?
+        Packed::new(&support_vectors, vector_count, features)?
     } else {
-        Packed::new(&coefficients, classes, features, true)?
+        Packed::new(&coefficients, classes, features)?
     };
     let primal = if svc && kernel.kind == KernelType::Linear {
         let w = primal_vectors(
@@ -144,7 +144,7 @@ fn build_classifier(_: &ParsingContext, node: &NodeProto) -> Built {
             &vectors_per_class,
             features,
         );
-        Some(Packed::new(&w, pairs, features, true)?)
+        Some(Packed::new(&w, pairs, features)?)
     } else {
         None
     };
@@ -576,9 +576,9 @@ fn build_regressor(_: &ParsingContext, node: &NodeProto) -> Built {
         coefficients.len()
     };
     let packed = if vector_count > 0 {
-        Packed::new(&support_vectors, vector_count, features, kernel.uses_gemm())?
+        Packed::new(&support_vectors, vector_count, features)?
     } else {
-        Packed::new(&coefficients, 1, features, true)?
+        Packed::new(&coefficients, 1, features)?
     };
     boxed(SvmRegressor {
         kernel,
