@@ -402,7 +402,7 @@ impl EvalOp for TreeEnsembleOp {
         let is_f64 = input.datum_type() == f64::datum_type();
         let is_f32 = input.datum_type() == f32::datum_type();
         let sums = matches!(self.aggregate, Aggregate::Sum | Aggregate::Average);
-        let (value, out) = match (&self.compact, &self.targets, &self.dense) {
+        let (finished, out) = match (&self.compact, &self.targets, &self.dense) {
             // onnxruntime sums an f32 input in f32: the fast forms hold f32 weights.
             (Some(trees), Some(targets), _) if is_f32 && sums => {
                 let x = input.try_as_plain_ram()?.as_slice::<f32>()?;
@@ -444,7 +444,7 @@ impl EvalOp for TreeEnsembleOp {
         };
         let n = self.n_outputs();
         let scores = Tensor::from_shape(&[rows, n], &out)?;
-        match (&self.kind, value) {
+        match (&self.kind, finished) {
             (Kind::Classifier { labels, .. }, Finished::Picks(picks)) => {
                 let label = labels.pick(&picks)?;
                 Ok(tvec!(label.into_tvalue(), scores.into_tvalue()))
