@@ -162,3 +162,14 @@ fn load_model_layer_norm_axis_hang() {
     assert_eq!(error.code(), "MODEL_PARSE");
     assert!(error.to_string().contains("axis"), "{error}");
 }
+
+// load_model: a com.microsoft FusedConv with kernel_shape [3, 3] but pads [423600127, 1] (two
+// values where a 2-D window needs four). Rewritten to Conv, it reached tract-core 0.23.9's padding
+// code, which indexes the pads by spatial axis: a panic (padding.rs:116). The guard in
+// src/core/ops/onnx/guards.rs checks pads, strides and dilations against kernel_shape.
+#[test]
+fn load_model_conv_pads_rank() {
+    let error = replay_load("load_model-conv-pads-rank.bin");
+    assert_eq!(error.code(), "MODEL_PARSE");
+    assert!(error.to_string().contains("pads"), "{error}");
+}

@@ -2,7 +2,10 @@
 //! error (MODEL_PARSE naming the attribute) rather than run:
 //! - LSTM, GRU, RNN (ONNX opsets 7-22) with `direction="reverse"`: tract runs them forward;
 //! - LayerNormalization (opset 17) with an `axis` no tensor can have: tract's shape rules loop
-//!   over `0..axis` as usize, so a huge one hangs the load (found by fuzzing).
+//!   over `0..axis` as usize, so a huge one hangs the load (found by fuzzing);
+//! - convolutions and pools whose `pads`, `strides` or `dilations` do not match `kernel_shape`:
+//!   tract indexes the pads by spatial axis and panics on a short list (found by fuzzing, through
+//!   a FusedConv rewritten to Conv).
 //!
 //! (Attention, once guarded here, is ours: see attention.rs.)
 use tract_onnx::model::{OnnxOpRegister, ParsingContext};
@@ -12,7 +15,19 @@ use tract_onnx::tract_hir::internal::*;
 
 type Builder = fn(&ParsingContext, &NodeProto) -> TractResult<(Box<dyn InferenceOp>, Vec<String>)>;
 
-const GUARDED: &[&str] = &["LSTM", "GRU", "RNN", "LayerNormalization"];
+const GUARDED: &[&str] = &[
+    "LSTM",
+    "GRU",
+    "RNN",
+    "LayerNormalization",
+    "Conv",
+    "ConvInteger",
+    "ConvTranspose",
+    "QLinearConv",
+    "MaxPool",
+    "AveragePool",
+    "LpPool",
+];
 
 /// Largest tensor rank an `axis` attribute may point into (ONNX sets none; real models stay
 /// far below).
@@ -62,6 +77,43 @@ fn refusal(node: &NodeProto) -> TractResult<Option<String>> {
                 format!("axis {axis} is out of range (this build takes tensors of rank up to {MAX_RANK})")
             }))
         }
+        "Conv" | "ConvInteger" | "ConvTranspose" | "QLinearConv" | "MaxPool" | "AveragePool"
+        | "LpPool" => window_refusal(node),
         _ => Ok(None),
     }
+}
+
+/// A convolution's or pool's window attributes, checked against each other: `pads` holds a begin
+/// and an end per spatial axis, `strides` and `dilations` one per axis (ONNX Conv and pools).
+fn window_refusal(node: &NodeProto) -> TractResult<Option<String>> {
+    let list = |name: &str| node.get_attr_opt_vec::<i64>(name);
+    let (kernel, pads) = (list("kernel_shape")?, list("pads")?);
+    if let Some(pads) = &pads {
+        if pads.len() % 2 != 0 {
+            return Ok(Some(format!(
+                "pads has {} values; it needs a begin and an end per spatial axis",
+                pads.len()
+            )));
+        }
+    }
+    let Some(kernel) = kernel else {
+        return Ok(None);
+    };
+    let axes = kernel.len();
+    let expected = [
+        ("pads", pads, 2 * axes),
+        ("strides", list("strides")?, axes),
+    ];
+    let expected = expected
+        .into_iter()
+        .chain([("dilations", list("dilations")?, axes)]);
+    for (name, values, want) in expected {
+        if let Some(values) = values.filter(|v| v.len() != want) {
+            return Ok(Some(format!(
+                "{name} has {} values, expected {want} for a kernel_shape of {axes} axes",
+                values.len()
+            )));
+        }
+    }
+    Ok(None)
 }
