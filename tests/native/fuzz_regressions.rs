@@ -173,3 +173,13 @@ fn load_model_conv_pads_rank() {
     assert_eq!(error.code(), "MODEL_PARSE");
     assert!(error.to_string().contains("pads"), "{error}");
 }
+
+// load_model: the tiny transformer again, its second LayerNormalization's axis mutated to -49 on
+// a rank-3 input. tract adds the rank and loops to the result as usize: the load hung (a fuzz
+// timeout). The guard now refuses negative axes below -8.
+#[test]
+fn load_model_layer_norm_negative_axis_hang() {
+    let error = replay_load("load_model-layer-norm-negative-axis-hang.bin");
+    assert_eq!(error.code(), "MODEL_PARSE");
+    assert!(error.to_string().contains("axis"), "{error}");
+}
